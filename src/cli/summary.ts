@@ -1,0 +1,44 @@
+import type { BackfillSummary } from '../app.ts';
+import type { VerifyReport } from '../verify/report.ts';
+
+const KIND_ORDER = ['attributed', 'unattributed', 'unconfirmed', 'service', 'lifecycle', 'correction'] as const;
+
+/** The summary a security engineer wants first after a run: what came in, what it became, what is unexplained. */
+export function formatRunSummary(summary: BackfillSummary, verification?: VerifyReport): string {
+  const lines: string[] = [];
+  lines.push('events in');
+  for (const input of summary.inputs) {
+    const { counts } = input;
+    const extras = [counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '', counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : ''].filter(Boolean).join(', ');
+    lines.push(`  ${input.source.padEnd(5)} ${String(counts.published).padStart(6)} published  ${extras}`.trimEnd() + `   ${input.path}`);
+  }
+  lines.push('', 'records sealed');
+  for (const kind of KIND_ORDER) {
+    const count = summary.chain.kinds[kind] ?? 0;
+    if (count > 0 || kind === 'attributed' || kind === 'unattributed' || kind === 'unconfirmed') lines.push(`  ${kind.padEnd(13)} ${String(count).padStart(6)}`);
+  }
+  if (summary.correlator.duplicates + summary.sealer.duplicates > 0) lines.push(`  duplicates dropped ${summary.correlator.duplicates + summary.sealer.duplicates}`);
+  const decrypts = summary.chain.unattributedDecrypts;
+  lines.push('', decrypts.length === 0 ? 'unattributed decrypts: none' : `unattributed decrypts (${decrypts.length}): no user request explains these`);
+  for (const call of decrypts) {
+    lines.push(`  seq ${call.seq}  ${call.eventTime}  ${call.operation}${call.outcome === 'failure' ? ' (failed)' : ''}`);
+    lines.push(`      key ${call.keyId ?? '(none logged)'}`);
+    lines.push(`      by  ${call.principal ?? '(unknown principal)'}${call.sourceIp === null ? '' : ` from ${call.sourceIp}`}`);
+  }
+  const deadLettered = summary.inputs.reduce((total, input) => total + input.counts.deadLettered, 0) + summary.correlator.deadLettered + summary.sealer.deadLettered;
+  lines.push('', `dead-letter: ${deadLettered} input${deadLettered === 1 ? '' : 's'} kept with reason and raw bytes`);
+  for (const input of summary.inputs) {
+    for (const [code, count] of Object.entries(input.counts.deadLetterCodes)) lines.push(`  ${String(count).padStart(4)} ${code}  (${input.source})`);
+  }
+  lines.push('', 'chain');
+  lines.push(`  origin ${summary.origin}`);
+  lines.push(`  size   ${summary.chain.size} entries (${summary.sealer.sealed} sealed now)`);
+  lines.push(`  head   ${summary.chain.headHex}`);
+  lines.push(`  key    ${summary.signerKey.verifierKey}${summary.signerKey.generated ? ' (new key generated in the data directory)' : ''}`);
+  if (verification !== undefined) {
+    const mark = (ok: boolean): string => (ok ? '✓' : '✗');
+    const signaturesOk = verification.checkpoints.verified === verification.checkpoints.total && verification.checkpoints.total > 0;
+    lines.push(`  checkpoint signature ${mark(signaturesOk && verification.ok)} / chain ${mark(verification.ok)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,23 @@
+import { BUS_CODES } from './bus.ts';
+import { CLI_CODES } from './cli.ts';
+import { CORE_CODES } from './core.ts';
+import { CORRELATE_CODES } from './correlate.ts';
+import { INGEST_CODES } from './ingest.ts';
+import { SEAL_CODES } from './seal.ts';
+import type { ErrorCodeSpec } from './spec.ts';
+import { VERIFY_CODES } from './verify.ts';
+
+export type { ErrorCodeSpec, ExitClass } from './spec.ts';
+
+/** The catalogue of every error code; docs/errors.md documents exactly these (a test keeps them in sync). */
+export const ERROR_CODES = {
+  ...CORE_CODES,
+  ...CLI_CODES,
+  ...BUS_CODES,
+  ...INGEST_CODES,
+  ...CORRELATE_CODES,
+  ...SEAL_CODES,
+  ...VERIFY_CODES,
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

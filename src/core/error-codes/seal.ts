@@ -1,0 +1,8 @@
+import type { ErrorCatalogue } from './spec.ts';
+
+export const SEAL_CODES = {
+  SEAL_RECORD_INVALID: { exit: 'usage', retriable: false, summary: 'A message on the records topic does not match the AttributedRecord schema; it goes to dead-letter.' },
+  SEAL_STORE_FAILED: { exit: 'io', retriable: true, summary: 'The chain store could not be read or written.' },
+  SEAL_STORE_CORRUPT: { exit: 'verify', retriable: false, summary: 'The chain store disagrees with itself on start-up (its head does not match its last entry); the sealer refuses to append.' },
+  SEAL_CHAIN_MISMATCH: { exit: 'usage', retriable: false, summary: 'The data directory was sealed under a different chain origin than the one configured.' },
+} as const satisfies ErrorCatalogue;

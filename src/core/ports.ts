@@ -1,0 +1,69 @@
+/**
+ * The interfaces stages are written against. Implementations live in their stage folders and are wired
+ * together only in app.ts, so a stage never needs to import another one.
+ */
+
+/** The topics stages read and write; bus/topics.ts decides their names. */
+export interface TopicNames {
+  kmsEvents: string;
+  appEvents: string;
+  records: string;
+  deadLetter: string;
+}
+
+/** Header names carried by every message. */
+export const HEADER_SCHEMA_VERSION = 'keytrail-schema-version';
+export const HEADER_INGEST_TIME = 'keytrail-ingest-time';
+
+export interface OutgoingMessage {
+  /** The correlation key: messages with one key stay in order and reach one consumer instance. */
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  /** Offsets are decimal strings: Kafka's are 64-bit. */
+  offset: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+export interface ConsumeOptions {
+  group: string;
+  topics: readonly string[];
+  maxBatchMessages?: number;
+  /**
+   * Handles one batch. The batch's offsets are committed only after this resolves, so it must finish
+   * every durable write first; if it throws, nothing is committed and the batch is delivered again.
+   */
+  handleBatch(batch: readonly BusMessage[]): Promise<void>;
+  /** Backfill mode: return once every subscribed topic is drained instead of waiting for more. */
+  untilIdle?: boolean;
+  /** Streaming mode stops when this aborts (after the batch in hand is handled and committed). */
+  signal?: AbortSignal;
+}
+
+export interface Bus {
+  /** Resolves once every message is durable (fsync'd or acknowledged by all in-sync replicas). */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Consumes as one member of a consumer group until idle (backfill) or aborted (streaming). */
+  consume(options: ConsumeOptions): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Counts a component keeps, in the spirit of received/sent/errored/discarded. */
+export type Counters = Record<string, number>;
+
+export function increment(counters: Counters, name: string, by = 1): void {
+  counters[name] = (counters[name] ?? 0) + by;
+}
