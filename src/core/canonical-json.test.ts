@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalize } from './canonical-json.ts';
+import { KeytrailError } from './errors.ts';
+
+function fromBits(hex: string): number {
+  return Buffer.from(hex, 'hex').readDoubleBE(0);
+}
+
+describe('canonicalize (RFC 8785)', () => {
+  it('serialises the RFC 8785 §3.2.2 sample exactly', () => {
+    const input = JSON.parse(
+      '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001], "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/", "literals": [null, true, false]}',
+    );
+    expect(canonicalize(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+  });
+
+  it('sorts members by UTF-16 code units as in RFC 8785 §3.2.3', () => {
+    const input = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    expect(canonicalize(input)).toBe(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
+    );
+  });
+
+  it.each([
+    ['0000000000000000', '0'],
+    ['8000000000000000', '0'],
+    ['0000000000000001', '5e-324'],
+    ['8000000000000001', '-5e-324'],
+    ['7fefffffffffffff', '1.7976931348623157e+308'],
+    ['4340000000000000', '9007199254740992'],
+    ['4430000000000000', '295147905179352830000'],
+    ['44b52d02c7e14af5', '9.999999999999997e+22'],
+    ['44b52d02c7e14af6', '1e+23'],
+    ['3eb0c6f7a0b5ed8d', '0.000001'],
+    ['3eb0c6f7a0b5ed8c', '9.999999999999997e-7'],
+  ])('serialises the IEEE-754 value %s as %s (RFC 8785 Appendix B)', (bits, expected) => {
+    expect(canonicalize(fromBits(bits))).toBe(expected);
+  });
+
+  it('sorts nested objects and keeps array order', () => {
+    expect(canonicalize({ b: [3, { z: 1, a: 2 }], a: { d: null, c: 'x' } })).toBe('{"a":{"c":"x","d":null},"b":[3,{"a":2,"z":1}]}');
+  });
+
+  it('leaves out members whose value is undefined', () => {
+    expect(canonicalize({ a: undefined, b: 1 })).toBe('{"b":1}');
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a lone surrogate', '\ud800x'],
+    ['a bigint', 10n],
+    ['undefined in an array', [1, undefined]],
+  ])('refuses %s with CORE_CANONICAL_UNSUPPORTED', (_name, value) => {
+    expect(() => canonicalize({ value })).toThrow(KeytrailError);
+    try {
+      canonicalize({ value });
+    } catch (error) {
+      expect((error as KeytrailError).code).toBe('CORE_CANONICAL_UNSUPPORTED');
+    }
+  });
+});
