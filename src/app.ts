@@ -12,6 +12,7 @@ import { createCorrelator, type CorrelatorCounts } from './correlate/correlator.
 import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
 import { INGEST_SOURCES } from './ingest/sources.ts';
+import { openIngestState } from './ingest/state.ts';
 import { createSealer, type SealerCounts } from './seal/sealer.ts';
 import { createNoteSigner, generateNoteKeyPair } from './seal/signer.ts';
 import { openChainStore } from './seal/store.ts';
@@ -60,12 +61,13 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock):
   const signerKey = loadOrCreateSignerKey(config.dataDir, config.origin, config.signerKeyFile);
   const topics = createTopicNames(config.topics);
   const bus = createSqliteBus({ path: dataDirPath(config.dataDir, 'bus') });
+  const ingestState = openIngestState(dataDirPath(config.dataDir, 'ingest'));
   const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
   const store = openChainStore(dataDirPath(config.dataDir, 'chain'), config.origin);
   try {
     const inputs: InputSummary[] = [];
     for (const spec of config.inputs) {
-      inputs.push({ ...spec, counts: await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock }) });
+      inputs.push({ ...spec, counts: await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock, state: ingestState }) });
     }
     const correlator = createCorrelator({ bus, topics, state, clock });
     await correlator.run({ untilIdle: true });
@@ -85,6 +87,7 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock):
   } finally {
     store.close();
     state.close();
+    ingestState.close();
     await bus.close();
   }
 }

@@ -9,7 +9,13 @@ export function formatRunSummary(summary: BackfillSummary, verification?: Verify
   lines.push('events in');
   for (const input of summary.inputs) {
     const { counts } = input;
-    const extras = [counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '', counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : ''].filter(Boolean).join(', ');
+    const extras = [
+      counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '',
+      counts.duplicates > 0 ? `${counts.duplicates} duplicates dropped` : '',
+      counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     lines.push(`  ${input.source.padEnd(5)} ${String(counts.published).padStart(6)} published  ${extras}`.trimEnd() + `   ${input.path}`);
   }
   lines.push('', 'records sealed');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 /** File names inside a data directory (docs/FORMAT.md, "Data directory"). */
 export const DATA_DIR_FILES = {
   bus: 'bus.db',
+  ingest: 'ingest.db',
   correlator: 'correlate.db',
   chain: 'chain.db',
   signerKey: join('keys', 'signer.key'),

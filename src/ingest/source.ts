@@ -19,6 +19,8 @@ export type NormaliseResult = { kind: 'event'; message: OutgoingMessage; dedupKe
 export interface IngestSource {
   name: string;
   stream: EventStream;
+  /** Duplicates are detected per namespace: the provider (`aws`, ...) or `app`, whichever path delivered them. */
+  namespace: string;
   readFile(path: string): AsyncIterable<ReadItem>;
   /** Throws a KeytrailError with a code when the record cannot be normalised. */
   normalise(value: unknown, context: NormaliseContext): NormaliseResult;

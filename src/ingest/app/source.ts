@@ -8,6 +8,7 @@ const unwrapArray: Unwrap = (document) =>
 
 export const appEventSource: IngestSource = {
   name: 'app',
+  namespace: 'app',
   stream: 'app',
   readFile: (path) => readJsonFile(path, unwrapArray),
   normalise: normaliseAppEvent,

@@ -11,6 +11,7 @@ const unwrapCloudTrailFile: Unwrap = (document) => {
 
 export const awsCloudTrailSource: IngestSource = {
   name: 'aws',
+  namespace: 'aws',
   stream: 'kms',
   readFile: (path) => readJsonFile(path, unwrapCloudTrailFile),
   normalise: normaliseCloudTrailRecord,

@@ -1,0 +1,71 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KeytrailError, toKeytrailError } from '../core/errors.ts';
+import type { ReadItem } from './read-json.ts';
+import { createBatchPublisher, emptyCounts, type IngestCounts, type IngestDeps } from './publisher.ts';
+import type { IngestSource } from './source.ts';
+
+/** One page from a provider API and the cursor that resumes right after it. */
+export interface ApiPage {
+  items: ReadItem[];
+  /** Stored once the page's events are on the bus; the next fetch starts from it. */
+  cursorAfter: string;
+  /** True when the source has nothing newer right now (poll again later). */
+  caughtUp: boolean;
+}
+
+/** A provider API read page by page. `fetchPage` throws KeytrailErrors; retriable ones are retried with backoff. */
+export interface ApiSource extends Omit<IngestSource, 'readFile'> {
+  /** Identifies this source's cursor (e.g. `aws-lookup:eu-west-1`). */
+  cursorName: string;
+  fetchPage(cursor: string | undefined, signal?: AbortSignal): Promise<ApiPage>;
+}
+
+export interface PollOptions {
+  /** Return once the source reports it is caught up (backfill); otherwise poll until aborted. */
+  untilCaughtUp: boolean;
+  signal?: AbortSignal;
+  pollIntervalMs?: number;
+  /** Backoff for retriable failures: base delay doubling up to maxDelayMs, at most maxAttempts in a row. */
+  retry?: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  /** Injected for tests; defaults to a real timer that the signal can interrupt. */
+  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 8 };
+
+/**
+ * Polls an API source with a durable cursor: each page is normalised, published and acknowledged by the
+ * bus before its cursor is committed (with the published ids, in one transaction). A crash or a failed
+ * page restarts from the last committed cursor, so nothing is skipped; repeats are dropped by event id.
+ */
+export async function pollApiSource(source: ApiSource, deps: IngestDeps, options: PollOptions): Promise<IngestCounts> {
+  const counts = emptyCounts();
+  const publisher = createBatchPublisher({ ...source, readFile: unsupportedReadFile }, source.cursorName, deps, counts);
+  const wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
+  const retry = options.retry ?? DEFAULT_RETRY;
+  let failures = 0;
+  while (options.signal?.aborted !== true) {
+    let page: ApiPage;
+    try {
+      page = await source.fetchPage(deps.state.cursor(source.cursorName), options.signal);
+      failures = 0;
+    } catch (error) {
+      const coded = toKeytrailError(error, 'INGEST_SOURCE_UNREADABLE', `fetching from ${source.cursorName}`);
+      failures += 1;
+      if (!coded.retriable || failures >= retry.maxAttempts) throw coded;
+      await wait(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (failures - 1)), options.signal);
+      continue;
+    }
+    for (const item of page.items) publisher.add(item);
+    await publisher.flush({ source: source.cursorName, value: page.cursorAfter });
+    if (page.caughtUp) {
+      if (options.untilCaughtUp) break;
+      await wait(options.pollIntervalMs ?? 60_000, options.signal);
+    }
+  }
+  return counts;
+}
+
+function unsupportedReadFile(): never {
+  throw new KeytrailError('INGEST_SOURCE_UNREADABLE', 'an API source has no files');
+}
