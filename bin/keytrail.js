@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --experimental-strip-types
-// Node >= 22.12 runs the TypeScript sources directly (type stripping); this file only forwards to them.
+#!/usr/bin/env node
+// Node >= 22.18 runs the TypeScript sources directly (type stripping is on by default); this file only forwards to them.
 import { main } from '../src/cli/main.ts';
 
 process.exitCode = await main(process.argv.slice(2), {

@@ -12,7 +12,7 @@ export interface CliResult {
 
 /** Runs the real CLI in a child process, as a user would. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', BIN, ...args], {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     cwd: REPO_ROOT,
