@@ -37,3 +37,34 @@ export function findRecord(records: readonly CloudTrailFixtureRecord[], eventID:
 export function readLines(path: string): string[] {
   return readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
 }
+
+export const VAULT_FILES = {
+  /** File audit device with default HMAC: every transit endpoint, failures, batch, namespace, a lost response. */
+  hmac: join(FIXTURES, 'vault', 'audit.log'),
+  /** A second device with log_raw=true: one request also in audit.log, one only here. */
+  raw: join(FIXTURES, 'vault', 'audit-raw.log'),
+  /** A third device with hmac_accessor=false. */
+  accessorRaw: join(FIXTURES, 'vault', 'audit-hmac-accessor-false.log'),
+} as const;
+
+export type VaultFixtureEntry = Record<string, unknown> & {
+  time: string;
+  type: 'request' | 'response';
+  request: Record<string, unknown> & { id: string; path: string; operation: string; mount_type?: string };
+  response?: Record<string, unknown>;
+};
+
+export function loadVaultEntries(path: string): VaultFixtureEntry[] {
+  return readLines(path).map((line) => JSON.parse(line) as VaultFixtureEntry);
+}
+
+/** The entry of a type whose request path and header match, from a Vault fixture file. */
+export function findVaultEntry(entries: readonly VaultFixtureEntry[], type: 'request' | 'response', predicate: (entry: VaultFixtureEntry) => boolean): VaultFixtureEntry {
+  const found = entries.find((entry) => entry.type === type && predicate(entry));
+  if (found === undefined) throw new Error(`no Vault fixture ${type} entry matches`);
+  return found;
+}
+
+export function correlationHeader(entry: VaultFixtureEntry): string | undefined {
+  return (entry.request.headers as Record<string, string[]> | undefined)?.['x-correlation-id']?.[0];
+}
