@@ -68,3 +68,5 @@ export function findVaultEntry(entries: readonly VaultFixtureEntry[], type: 'req
 export function correlationHeader(entry: VaultFixtureEntry): string | undefined {
   return (entry.request.headers as Record<string, string[]> | undefined)?.['x-correlation-id']?.[0];
 }
+
+export const APP_EVENTS_FILE = join(FIXTURES, 'app', 'app-events.ndjson');
