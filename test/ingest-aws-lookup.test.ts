@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
 import { KeytrailError } from '../src/core/errors.ts';
@@ -6,7 +8,7 @@ import type { Bus } from '../src/core/ports.ts';
 import { pollApiSource } from '../src/ingest/api-poller.ts';
 import type { AwsLookupConfig } from '../src/ingest/aws/config.ts';
 import { createCloudTrailLookupSource } from '../src/ingest/aws/lookup-source.ts';
-import { AWS_FILES, loadCloudTrailRecords, type CloudTrailFixtureRecord } from './helpers/fixtures.ts';
+import { AWS_FILES, FIXTURES, loadCloudTrailRecords, type CloudTrailFixtureRecord } from './helpers/fixtures.ts';
 import { createTestClock, openIngestEnv, readDeadLetters, readKmsEvents, type IngestEnv } from './helpers/ingest-env.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 import { startCloudTrailServer, type CloudTrailServer } from './servers/cloudtrail.ts';
@@ -89,6 +91,21 @@ describe('CloudTrail LookupEvents through @aws-sdk/client-cloudtrail', () => {
     const hashes = new Map(records.map((record) => [record.eventID, sha256Hex(canonicalBytes(record))]));
     expect(events.map((event) => [event.eventId, event.rawSha256]).sort()).toEqual([...hashes].sort());
     expect(JSON.parse(env.state.cursor('aws-lookup:eu-west-1')!)).toMatchObject({ windowEnd: '2026-01-10T12:31:00.000Z', nextToken: null });
+  });
+
+  it('reads a recorded LookupEvents page, after a recorded throttling answer, and follows its NextToken', async () => {
+    const page = readFileSync(join(FIXTURES, 'aws', 'lookup-events-page.json'), 'utf8');
+    const recorded = JSON.parse(page) as { Events: { CloudTrailEvent: string }[]; NextToken: string };
+    server.replayNext(400, readFileSync(join(FIXTURES, 'aws', 'lookup-events-throttled.json'), 'utf8'));
+    server.replayNext(200, page);
+    server.replayNext(200, '{"Events":[]}');
+    const { env, poll } = start();
+    const counts = await poll();
+    expect(counts).toMatchObject({ read: recorded.Events.length, published: recorded.Events.length });
+    expect(backoffWaits).toEqual([500]);
+    expect(server.requests.map((request) => request.nextToken)).toEqual([undefined, undefined, recorded.NextToken]);
+    const hashes = recorded.Events.map((event) => sha256Hex(canonicalBytes(JSON.parse(event.CloudTrailEvent))));
+    expect((await readKmsEvents(env)).map((event) => event.rawSha256)).toEqual(hashes);
   });
 
   it('backs off on ThrottlingException and then reads everything', async () => {

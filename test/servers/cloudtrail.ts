@@ -38,6 +38,8 @@ export interface CloudTrailServer {
   failNext(failure: FailureKind, count?: number): void;
   /** The request with this 1-based number (counting every request) fails this way. */
   failRequest(number: number, failure: FailureKind): void;
+  /** The next request is answered with this status and body as they are (a recorded response). */
+  replayNext(status: number, body: string): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startCloudTrailServer(): Promise<CloudTrailServer> {
   const requests: LookupRequestLog[] = [];
   const failures: Failure[] = [];
   const failuresAt = new Map<number, Failure>();
+  const replays: { status: number; body: string }[] = [];
 
   function handle(request: IncomingMessage, body: string, response: ServerResponse): void {
     const target = request.headers['x-amz-target'];
@@ -72,6 +75,14 @@ export async function startCloudTrailServer(): Promise<CloudTrailServer> {
       return sendError(response, { status: 400, type: 'UnknownOperationException', message: `unsupported target ${String(target)}` });
     }
     const input = JSON.parse(body) as Record<string, unknown>;
+    const replay = replays.shift();
+    if (replay !== undefined) {
+      log(replay.status, input);
+      const type = replay.status === 200 ? {} : { 'x-amzn-errortype': (JSON.parse(replay.body) as { __type: string }).__type };
+      response.writeHead(replay.status, { 'content-type': 'application/x-amz-json-1.1', ...type });
+      response.end(replay.body);
+      return;
+    }
     const failure = failuresAt.get(requests.length + 1) ?? failures.shift();
     if (failure !== undefined) {
       log(failure.status, input);
@@ -100,6 +111,9 @@ export async function startCloudTrailServer(): Promise<CloudTrailServer> {
     deliver: (delivered) => events.push(...delivered),
     failNext: (kind, count = 1) => {
       for (let index = 0; index < count; index += 1) failures.push(FAILURES[kind]!);
+    },
+    replayNext: (status, body) => {
+      replays.push({ status, body });
     },
     failRequest: (number, kind) => {
       failuresAt.set(number, FAILURES[kind]!);
