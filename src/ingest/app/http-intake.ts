@@ -32,6 +32,7 @@ export function createAppHttpIntake(input: AppHttpIntakeConfig, deps: IngestDeps
   const serial = createSerialQueue();
   const label = `http:${APP_EVENTS_PATH}`;
   let server: Server | undefined;
+  let closed: Promise<void> | undefined;
 
   const authorised = (request: IncomingMessage): boolean => {
     const match = /^Bearer (.+)$/.exec(request.headers.authorization ?? '');
@@ -85,13 +86,16 @@ export function createAppHttpIntake(input: AppHttpIntakeConfig, deps: IngestDeps
       const address = server.address();
       return { host: config.host, port: typeof address === 'object' && address !== null ? address.port : config.port };
     },
-    async close() {
-      if (server === undefined) return;
-      await serial(async () => undefined);
-      await new Promise<void>((resolve) => {
-        server!.close(() => resolve());
-        server!.closeAllConnections();
-      });
+    close() {
+      closed ??= (async () => {
+        if (server === undefined || !server.listening) return;
+        await serial(async () => undefined);
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve());
+          server!.closeAllConnections();
+        });
+      })();
+      return closed;
     },
     counts,
   };

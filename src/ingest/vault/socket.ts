@@ -38,6 +38,7 @@ export function createVaultSocketListener(input: VaultSocketConfig, deps: Ingest
   let bytesHandled = 0;
   let connectionCount = 0;
   let closing = false;
+  let closed: Promise<void> | undefined;
 
   /** Publishes what is pending, retrying retriable failures: the socket stays paused, so nothing is read meanwhile. */
   async function flushDurably(label: string, publisher: ReturnType<typeof createBatchPublisher>): Promise<void> {
@@ -114,12 +115,16 @@ export function createVaultSocketListener(input: VaultSocketConfig, deps: Ingest
       }
       await this.close();
     },
-    async close() {
-      closing = true;
-      const closed = new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
-      await serial(async () => undefined);
-      for (const socket of sockets) socket.destroy();
-      await closed;
+    close() {
+      // Idempotent: run() closes on abort, and its owner may close too.
+      closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => (server === undefined || !server.listening ? resolve() : server.close(() => resolve())));
+        await serial(async () => undefined);
+        for (const socket of sockets) socket.destroy();
+        await stopped;
+      })();
+      return closed;
     },
     counts,
     status: () => ({ connections: sockets.size, bytesHandled, parked: pairer.parked }),
