@@ -17,6 +17,8 @@ export function createLineBuffer(startOffset = 0): {
   readonly remainder: Buffer;
   /** Stream offset just after the last complete line. */
   readonly consumedOffset: number;
+  /** Drops the buffered partial line (after it was dead-lettered), as if it had been consumed. */
+  discardRemainder(): void;
 } {
   let pending = Buffer.alloc(0);
   let pendingOffset = startOffset;
@@ -38,6 +40,10 @@ export function createLineBuffer(startOffset = 0): {
     },
     get consumedOffset() {
       return pendingOffset;
+    },
+    discardRemainder() {
+      pendingOffset += pending.length;
+      pending = Buffer.alloc(0);
     },
   };
 }

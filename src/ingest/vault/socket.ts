@@ -72,7 +72,7 @@ export function createVaultSocketListener(input: VaultSocketConfig, deps: Ingest
         const position = `${label}@${lines.consumedOffset}`;
         const why = chunk === undefined ? 'the connection closed in the middle of a line' : `a line is longer than maxLineBytes (${config.maxLineBytes})`;
         publisher.add({ ok: false, error: new KeytrailError('INGEST_VAULT_LINE_TRUNCATED', `${position}: ${why}`, { details: { position } }), raw: rest, position });
-        lines.push(Buffer.from('\n')); // drop the bytes just dead-lettered from the buffer
+        lines.discardRemainder();
       }
       await flushDurably(label, publisher);
       bytesHandled += chunk?.length ?? 0;
