@@ -13,6 +13,7 @@ export function formatRunSummary(summary: BackfillSummary, verification?: Verify
       counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '',
       counts.duplicates > 0 ? `${counts.duplicates} duplicates dropped` : '',
       counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : '',
+      counts.merged > 0 ? `${counts.merged} merged into their pair` : '',
     ]
       .filter(Boolean)
       .join(', ');

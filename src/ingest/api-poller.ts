@@ -29,6 +29,8 @@ export interface PollOptions {
   retry?: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
   /** Injected for tests; defaults to a real timer that the signal can interrupt. */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Counts to keep up to date while polling (a long-running poll reports them before it returns). */
+  counts?: IngestCounts;
 }
 
 const DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 8 };
@@ -39,7 +41,7 @@ const DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 8 };
  * page restarts from the last committed cursor, so nothing is skipped; repeats are dropped by event id.
  */
 export async function pollApiSource(source: ApiSource, deps: IngestDeps, options: PollOptions): Promise<IngestCounts> {
-  const counts = emptyCounts();
+  const counts = options.counts ?? emptyCounts();
   const publisher = createBatchPublisher({ ...source, readFile: unsupportedReadFile }, source.cursorName, deps, counts);
   const wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
   const retry = options.retry ?? DEFAULT_RETRY;

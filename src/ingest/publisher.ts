@@ -3,7 +3,7 @@ import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 import type { Bus, Clock, OutgoingMessage, TopicNames } from '../core/ports.ts';
 import type { ReadItem } from './read-json.ts';
 import type { IngestSource, NormaliseResult } from './source.ts';
-import type { IngestState } from './state.ts';
+import type { IngestState, PendingChange } from './state.ts';
 
 export interface IngestDeps {
   bus: Bus;
@@ -13,27 +13,43 @@ export interface IngestDeps {
   batchSize?: number;
 }
 
-/** Per-input counts: read = published + deadLettered + filtered + duplicates. */
+/** Per-input counts: read = published + deadLettered + filtered + duplicates + merged. */
 export interface IngestCounts {
   read: number;
   published: number;
   deadLettered: number;
   filtered: number;
   duplicates: number;
+  /** Records folded into another record's event (a Vault request entry into its response's event). */
+  merged: number;
   /** Dead-lettered records per error code. */
   deadLetterCodes: Record<string, number>;
 }
 
 export function emptyCounts(): IngestCounts {
-  return { read: 0, published: 0, deadLettered: 0, filtered: 0, duplicates: 0, deadLetterCodes: {} };
+  return { read: 0, published: 0, deadLettered: 0, filtered: 0, duplicates: 0, merged: 0, deadLetterCodes: {} };
+}
+
+/** What became of one added item; an event's fate (published or duplicate) is known after the flush. */
+export type AddOutcome =
+  | { kind: 'event'; dedupKey: string }
+  | { kind: 'dead-letter'; error: KeytrailError }
+  | { kind: 'filtered'; reason: string };
+
+export interface FlushResult {
+  /** For each event added since the previous flush, in order: published now, or dropped as a duplicate. */
+  events: { dedupKey: string; status: 'published' | 'duplicate' }[];
 }
 
 export interface BatchPublisher {
   /** Normalises one read item into the pending batch (or dead-letters it). Never throws for bad input. */
-  add(item: ReadItem): void;
+  add(item: ReadItem): AddOutcome;
   readonly pending: number;
-  /** Publishes the pending batch durably, then records its ids (and the cursor, if any) as done. */
-  flush(cursor?: { source: string; value: string }): Promise<void>;
+  /**
+   * Publishes the pending batch durably, then records its ids, the cursor and the parked records (if any)
+   * as done, in one transaction.
+   */
+  flush(cursor?: { source: string; value: string }, pending?: PendingChange): Promise<FlushResult>;
 }
 
 /**
@@ -46,38 +62,50 @@ export function createBatchPublisher(source: IngestSource, label: string, deps: 
   let events: { message: OutgoingMessage; dedupKey: string }[] = [];
   let deadLetters: OutgoingMessage[] = [];
 
-  const deadLetter = (error: KeytrailError, raw: Buffer, position: string): void => {
+  const deadLetter = (error: KeytrailError, raw: Buffer, position: string): AddOutcome => {
     const letter = buildDeadLetter(error, raw, { stage: `ingest/${source.name}`, source: label, position }, deps.clock.now());
     deadLetters.push({ key: `${source.name}:${label}`, value: Buffer.from(JSON.stringify(letter), 'utf8') });
     counts.deadLetterCodes[error.code] = (counts.deadLetterCodes[error.code] ?? 0) + 1;
+    return { kind: 'dead-letter', error };
   };
 
   return {
     add(item) {
-      counts.read += 1;
+      const records = Math.max(1, item.records ?? 1);
+      counts.read += records;
+      counts.merged += records - 1;
       if (!item.ok) return deadLetter(item.error, item.raw, item.position);
       const outcome = normaliseItem(source, item.value, label, deps.clock.now());
-      if (outcome instanceof KeytrailError) deadLetter(outcome, item.raw, item.position);
-      else if (outcome.kind === 'filtered') counts.filtered += 1;
-      else events.push({ message: outcome.message, dedupKey: outcome.dedupKey });
+      if (outcome instanceof KeytrailError) return deadLetter(outcome, item.raw, item.position);
+      if (outcome.kind === 'filtered') {
+        counts.filtered += 1;
+        return outcome;
+      }
+      events.push({ message: outcome.message, dedupKey: outcome.dedupKey });
+      return { kind: 'event', dedupKey: outcome.dedupKey };
     },
     get pending() {
       return events.length + deadLetters.length;
     },
-    async flush(cursor) {
+    async flush(cursor, pending) {
       const seen = deps.state.alreadySeen(source.namespace, events.map((event) => event.dedupKey));
       const fresh = new Map<string, OutgoingMessage>();
+      const results: FlushResult['events'] = [];
       for (const event of events) {
-        if (seen.has(event.dedupKey) || fresh.has(event.dedupKey)) counts.duplicates += 1;
-        else fresh.set(event.dedupKey, event.message);
+        const duplicate = seen.has(event.dedupKey) || fresh.has(event.dedupKey);
+        if (!duplicate) fresh.set(event.dedupKey, event.message);
+        results.push({ dedupKey: event.dedupKey, status: duplicate ? 'duplicate' : 'published' });
       }
       await deps.bus.publish(topic, [...fresh.values()]);
       await deps.bus.publish(deps.topics.deadLetter, deadLetters);
-      deps.state.commit({ namespace: source.namespace, keys: [...fresh.keys()], cursor }, deps.clock.now().getTime());
+      deps.state.commit({ namespace: source.namespace, keys: [...fresh.keys()], cursor, pending }, deps.clock.now().getTime());
+      // Counted only once durable: a flush that fails keeps its batch and can be retried without double counts.
       counts.published += fresh.size;
+      counts.duplicates += events.length - fresh.size;
       counts.deadLettered += deadLetters.length;
       events = [];
       deadLetters = [];
+      return { events: results };
     },
   };
 }

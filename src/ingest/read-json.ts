@@ -7,8 +7,10 @@ import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 
 /** One item read from an input: parsed JSON with its bytes and position, or bytes that did not parse. */
 export type ReadItem =
-  | { ok: true; value: unknown; raw: Buffer; position: string }
-  | { ok: false; error: KeytrailError; raw: Buffer; position: string };
+  | { ok: true; value: unknown; raw: Buffer; position: string; records?: number }
+  | { ok: false; error: KeytrailError; raw: Buffer; position: string; records?: number };
+// `records` (default 1) is how many input records the item stands for: a reader that folds records into
+// one (a Vault request entry into its response entry) says so, and the extra ones are counted as merged.
 
 /** Splits one parsed document into the records it holds (e.g. CloudTrail's {"Records": [...]}). */
 export type Unwrap = (document: unknown) => { items: unknown[]; pointer: (index: number) => string } | undefined;

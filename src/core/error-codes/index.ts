@@ -3,6 +3,9 @@ import { CLI_CODES } from './cli.ts';
 import { CORE_CODES } from './core.ts';
 import { CORRELATE_CODES } from './correlate.ts';
 import { INGEST_CODES } from './ingest.ts';
+import { INGEST_APP_CODES } from './ingest-app.ts';
+import { INGEST_AWS_CODES } from './ingest-aws.ts';
+import { INGEST_VAULT_CODES } from './ingest-vault.ts';
 import { SEAL_CODES } from './seal.ts';
 import type { ErrorCodeSpec } from './spec.ts';
 import { VERIFY_CODES } from './verify.ts';
@@ -15,6 +18,9 @@ export const ERROR_CODES = {
   ...CLI_CODES,
   ...BUS_CODES,
   ...INGEST_CODES,
+  ...INGEST_AWS_CODES,
+  ...INGEST_VAULT_CODES,
+  ...INGEST_APP_CODES,
   ...CORRELATE_CODES,
   ...SEAL_CODES,
   ...VERIFY_CODES,

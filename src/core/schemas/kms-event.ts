@@ -17,6 +17,16 @@ export const JoinKeys = z
   .describe('Join keys the provider exposes for this call');
 export type JoinKeys = z.infer<typeof JoinKeys>;
 
+/**
+ * Provider facts an auditor wants beside the normalised fields, never used to join: the destination key of a
+ * re-encrypt, the item count of a batch call, a key created implicitly, the caller's display name, ...
+ * Each provider's keys are listed in the README ("Normalised KMS events").
+ */
+export const EventAttributes = z
+  .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .describe('Provider-specific facts about the call (scalar values only)');
+export type EventAttributes = z.infer<typeof EventAttributes>;
+
 export const KmsEvent = z
   .strictObject({
     v: z.literal(1),
@@ -36,11 +46,14 @@ export const KmsEvent = z
     region: z.string().min(1).nullable(),
     sourceIp: z.string().min(1).nullable(),
     userAgent: z.string().min(1).nullable(),
-    outcome: z.enum(['success', 'failure']),
+    outcome: z
+      .enum(['success', 'failure', 'unknown'])
+      .describe('unknown: the provider logged the request but never its result (a Vault request entry without a response entry)'),
     errorCode: z.string().min(1).nullable(),
     joinKeys: JoinKeys,
     invokedBy: z.string().min(1).nullable().describe('The service that called KMS on the principal\'s behalf (S3 SSE-KMS, EBS, ...)'),
     rawSha256: Hex64.describe('SHA-256 of the RFC 8785 canonical form of the provider record, identical whichever path delivered it'),
+    attributes: EventAttributes.optional(),
   })
   .describe('A KMS audit event normalised from one provider record');
 export type KmsEvent = z.infer<typeof KmsEvent>;

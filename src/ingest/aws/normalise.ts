@@ -1,67 +1,44 @@
-import { z } from 'zod';
 import { canonicalBytes } from '../../core/canonical-json.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import { kmsEventPartitionKey } from '../../core/partition-key.ts';
 import { HEADER_INGEST_TIME, HEADER_SCHEMA_VERSION } from '../../core/ports.ts';
 import { schemaError } from '../../core/schema-error.ts';
-import type { KmsEvent } from '../../core/schemas/kms-event.ts';
+import type { EventAttributes, KmsEvent } from '../../core/schemas/kms-event.ts';
 import type { NormaliseContext, NormaliseResult } from '../source.ts';
+import { detectInvokedBy } from './invoked-by.ts';
 import { normaliseAwsOperation } from './operations.ts';
+import { CloudTrailRecord } from './record.ts';
 
 export const KMS_EVENT_SOURCE = 'kms.amazonaws.com';
 
-const OptionalText = z.string().min(1).nullish();
-
 /**
- * The CloudTrail record fields keytrail reads (CloudTrail record contents reference). Everything else
- * is allowed and travels only as part of the raw record's hash.
+ * CloudTrail record (from a log file or LookupEvents' CloudTrailEvent) → KmsEvent. The event is keyed on
+ * `eventID` (unique per delivered copy); `requestID` is only a join key, since it can be shared (EC2's
+ * RunInstances and its CreateGrant) or absent (RotateKey service events).
  */
-const CloudTrailRecord = z.looseObject({
-  eventVersion: z.string().optional(),
-  eventID: z.string().min(1),
-  eventTime: z.iso.datetime({ offset: false }),
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
-  eventType: z.string().optional(),
-  awsRegion: OptionalText,
-  sourceIPAddress: OptionalText,
-  userAgent: OptionalText,
-  requestID: OptionalText,
-  errorCode: OptionalText,
-  recipientAccountId: OptionalText,
-  userIdentity: z
-    .looseObject({ type: OptionalText, principalId: OptionalText, arn: OptionalText, accountId: OptionalText, invokedBy: OptionalText })
-    .nullish(),
-  requestParameters: z.looseObject({ keyId: OptionalText }).nullish(),
-  resources: z.array(z.looseObject({ ARN: OptionalText, type: OptionalText })).nullish(),
-  additionalEventData: z.looseObject({ keyMaterialId: OptionalText }).nullish(),
-  serviceEventDetails: z.looseObject({ currentKeyMaterialId: OptionalText }).nullish(),
-});
-type CloudTrailRecord = z.infer<typeof CloudTrailRecord>;
-
-/** CloudTrail record (from a log file or LookupEvents' CloudTrailEvent) → KmsEvent. */
 export function normaliseCloudTrailRecord(value: unknown, context: NormaliseContext): NormaliseResult {
   const parsed = CloudTrailRecord.safeParse(value);
   if (!parsed.success) throw schemaError('INGEST_AWS_RECORD_INVALID', 'CloudTrail record is invalid', parsed.error);
   const record = parsed.data;
   if (record.eventSource !== KMS_EVENT_SOURCE) return { kind: 'filtered', reason: `eventSource ${record.eventSource} is not ${KMS_EVENT_SOURCE}` };
   const event = toKmsEvent(record, sha256Hex(canonicalBytes(value)), context.ingestTime);
-  const ingestTime = event.ingestTime;
   return {
     kind: 'event',
     dedupKey: event.eventId,
     message: {
       key: kmsEventPartitionKey(event),
       value: canonicalBytes(event),
-      headers: { [HEADER_SCHEMA_VERSION]: '1', [HEADER_INGEST_TIME]: ingestTime },
+      headers: { [HEADER_SCHEMA_VERSION]: '1', [HEADER_INGEST_TIME]: event.ingestTime },
     },
   };
 }
 
 function toKmsEvent(record: CloudTrailRecord, rawSha256: string, ingestTime: Date): KmsEvent {
-  const identity = record.userIdentity ?? {};
-  const principalId = identity.arn ?? identity.principalId ?? null;
-  return {
+  const identity = record.userIdentity;
+  const invokedBy = detectInvokedBy(record);
+  const keys = keyArns(record);
+  const principalId = identity?.arn ?? identity?.principalId ?? (identity?.type === 'AWSService' ? (identity.invokedBy ?? null) : null);
+  const event: KmsEvent = {
     v: 1,
     provider: 'aws',
     eventId: record.eventID,
@@ -69,31 +46,52 @@ function toKmsEvent(record: CloudTrailRecord, rawSha256: string, ingestTime: Dat
     ingestTime: ingestTime.toISOString(),
     operation: normaliseAwsOperation(record.eventName),
     rawOperation: record.eventName,
-    keyId: keyIdOf(record),
+    keyId: keys[0] ?? record.requestParameters?.keyId ?? record.responseElements?.keyMetadata?.arn ?? record.serviceEventDetails?.keyId ?? null,
     keyVersion: record.additionalEventData?.keyMaterialId ?? record.serviceEventDetails?.currentKeyMaterialId ?? null,
-    principal: principalId === null ? null : { id: principalId, type: identity.type ?? null },
-    account: record.recipientAccountId ?? identity.accountId ?? null,
-    region: record.awsRegion ?? null,
-    sourceIp: record.sourceIPAddress ?? null,
-    userAgent: record.userAgent ?? null,
-    outcome: record.errorCode == null ? 'success' : 'failure',
-    errorCode: record.errorCode ?? null,
-    joinKeys: record.requestID == null ? {} : { requestId: record.requestID },
-    invokedBy: invokedByOf(record),
+    principal: principalId === null ? null : { id: principalId, type: identity?.type ?? null },
+    account: record.recipientAccountId ?? identity?.accountId ?? null,
+    region: record.awsRegion,
+    sourceIp: record.sourceIPAddress,
+    userAgent: record.userAgent,
+    outcome: record.errorCode === null ? 'success' : 'failure',
+    errorCode: record.errorCode,
+    joinKeys: record.requestID === null ? {} : { requestId: record.requestID },
+    invokedBy: invokedBy?.service ?? null,
     rawSha256,
   };
+  const attributes = attributesOf(record, keys, invokedBy?.evidence ?? null);
+  return Object.keys(attributes).length === 0 ? event : { ...event, attributes };
 }
 
-/** The key ARN from resources[] when CloudTrail resolved it; otherwise the keyId as the caller sent it. */
-function keyIdOf(record: CloudTrailRecord): string | null {
-  const resource = record.resources?.find((candidate) => candidate.type === 'AWS::KMS::Key' && candidate.ARN != null);
-  return resource?.ARN ?? record.requestParameters?.keyId ?? null;
+/** KMS key ARNs in resources[], in order (ReEncrypt lists the source, then the destination key). */
+function keyArns(record: CloudTrailRecord): string[] {
+  const arns: string[] = [];
+  for (const resource of record.resources ?? []) {
+    const arn = resource.ARN;
+    // Older records omit `type`; a KMS key ARN is recognisable on its own.
+    if (arn !== null && (resource.type === 'AWS::KMS::Key' || (resource.type === null && /^arn:aws[a-z-]*:kms:[^:]*:\d*:key\//.test(arn)))) arns.push(arn);
+  }
+  return arns;
 }
 
-/** A service calling KMS for the principal (forward access sessions) names itself in invokedBy or as the source. */
-function invokedByOf(record: CloudTrailRecord): string | null {
-  const invokedBy = record.userIdentity?.invokedBy;
-  if (invokedBy != null) return invokedBy;
-  const source = record.sourceIPAddress;
-  return source != null && source.endsWith('.amazonaws.com') ? source : null;
+function attributesOf(record: CloudTrailRecord, keys: string[], invokedByEvidence: string | null): EventAttributes {
+  const attributes: EventAttributes = {};
+  const identity = record.userIdentity;
+  const set = (name: string, value: string | boolean | null | undefined): void => {
+    if (value !== null && value !== undefined) attributes[name] = value;
+  };
+  set('eventType', record.eventType);
+  set('sharedEventID', record.sharedEventID);
+  set('errorMessage', record.errorMessage);
+  // The key as the caller named it (alias, bare id) when CloudTrail also resolved it to an ARN.
+  if (keys[0] !== undefined && record.requestParameters?.keyId !== keys[0]) set('keyIdAsSent', record.requestParameters?.keyId);
+  if (record.eventName === 'ReEncrypt') set('destinationKeyId', keys[1] ?? record.requestParameters?.destinationKeyId);
+  set('sourceIdentity', identity?.sessionContext?.sourceIdentity);
+  // Cross-account calls: the caller's account differs from the account whose trail holds the record.
+  if (identity?.accountId != null && record.recipientAccountId !== null && identity.accountId !== record.recipientAccountId) set('callerAccountId', identity.accountId);
+  const keyAccount = record.resources?.find((resource) => resource.ARN === keys[0])?.accountId;
+  if (keyAccount != null && keyAccount !== (record.recipientAccountId ?? identity?.accountId)) set('keyAccountId', keyAccount);
+  set('rotationType', record.serviceEventDetails?.rotationType);
+  set('invokedByEvidence', invokedByEvidence);
+  return attributes;
 }

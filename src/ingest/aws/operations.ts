@@ -2,8 +2,9 @@ import type { Operation } from '../../core/schemas/operations.ts';
 
 /**
  * AWS KMS API actions (AWS KMS API Reference, "Actions") → normalised operations. CloudTrail logs each
- * under eventSource kms.amazonaws.com with the action as eventName; RotateKey and DeleteKey appear as
- * AwsServiceEvent records when KMS itself rotates or deletes a key.
+ * under eventSource kms.amazonaws.com with the action as eventName; RotateKey, DeleteKey,
+ * DeleteExpiredKeyMaterial and SynchronizeMultiRegionKey appear as AwsServiceEvent records when KMS itself
+ * acts (AWS KMS Developer Guide, "Logging AWS KMS API calls with AWS CloudTrail").
  */
 export const AWS_KMS_OPERATIONS: Readonly<Record<string, Operation>> = {
   Encrypt: 'encrypt',
@@ -56,6 +57,15 @@ export const AWS_KMS_OPERATIONS: Readonly<Record<string, Operation>> = {
   ListResourceTags: 'read-metadata',
   ListRetirableGrants: 'read-metadata',
   DescribeCustomKeyStores: 'read-metadata',
+  // Custom key stores and multi-Region replicas change where key material lives: administrative updates.
+  CreateCustomKeyStore: 'update',
+  UpdateCustomKeyStore: 'update',
+  DeleteCustomKeyStore: 'update',
+  ConnectCustomKeyStore: 'update',
+  DisconnectCustomKeyStore: 'update',
+  SynchronizeMultiRegionKey: 'update',
+  // AwsServiceEvent: KMS deletes imported key material when it expires.
+  DeleteExpiredKeyMaterial: 'destroy',
 };
 
 export function normaliseAwsOperation(eventName: string): Operation {
