@@ -1,9 +1,11 @@
 import { appEventSource } from './app/source.ts';
 import { awsCloudTrailSource } from './aws/source.ts';
+import { gcpAuditLogSource } from './gcp/source.ts';
 import type { IngestSource } from './source.ts';
 
 /** Input kinds by the name used in `--input NAME:PATH`. */
 export const INGEST_SOURCES: Readonly<Record<string, IngestSource>> = {
   aws: awsCloudTrailSource,
   app: appEventSource,
+  gcp: gcpAuditLogSource,
 };

@@ -3,6 +3,9 @@ import { CLI_CODES } from './cli.ts';
 import { CORE_CODES } from './core.ts';
 import { CORRELATE_CODES } from './correlate.ts';
 import { INGEST_CODES } from './ingest.ts';
+import { INGEST_API_CODES } from './ingest-api.ts';
+import { INGEST_AZURE_CODES } from './ingest-azure.ts';
+import { INGEST_GCP_CODES } from './ingest-gcp.ts';
 import { SEAL_CODES } from './seal.ts';
 import type { ErrorCodeSpec } from './spec.ts';
 import { VERIFY_CODES } from './verify.ts';
@@ -15,6 +18,9 @@ export const ERROR_CODES = {
   ...CLI_CODES,
   ...BUS_CODES,
   ...INGEST_CODES,
+  ...INGEST_API_CODES,
+  ...INGEST_GCP_CODES,
+  ...INGEST_AZURE_CODES,
   ...CORRELATE_CODES,
   ...SEAL_CODES,
   ...VERIFY_CODES,
