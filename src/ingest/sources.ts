@@ -1,5 +1,6 @@
 import { appEventSource } from './app/source.ts';
 import { awsCloudTrailSource } from './aws/source.ts';
+import { azureKeyVaultSource } from './azure/source.ts';
 import { gcpAuditLogSource } from './gcp/source.ts';
 import type { IngestSource } from './source.ts';
 
@@ -8,4 +9,5 @@ export const INGEST_SOURCES: Readonly<Record<string, IngestSource>> = {
   aws: awsCloudTrailSource,
   app: appEventSource,
   gcp: gcpAuditLogSource,
+  azure: azureKeyVaultSource,
 };
