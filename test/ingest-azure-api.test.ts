@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pollApiSource } from '../src/ingest/api-poller.ts';
 import { createAzureLogsSource, type AzureLogsSource } from '../src/ingest/azure/api-source.ts';
@@ -126,6 +128,17 @@ describe('Azure API mode (@azure/monitor-query-logs over HTTPS against a local L
     const counts = await pollApiSource(source(), harness.deps, { untilCaughtUp: true, wait: noWait });
     expect(counts).toMatchObject({ published: 1, duplicates: 0 });
     expect((await harness.kmsEvents()).find((event) => event.joinKeys.correlationId === 'late-0001')?.eventTime).toBe('2026-01-10T12:00:30.0000001Z');
+  });
+
+  it('reads its bearer token by reference from a file', async () => {
+    const tokenFile = join(tempDir(), 'token');
+    writeFileSync(tokenFile, 'not-the-token\n');
+    const config = { workspaceId: 'ws-keytrail-demo', endpoint: server.endpoint, startTime: '2026-01-10T12:00:00Z', tokenFile };
+    await expect(pollApiSource(createAzureLogsSource(config, { clock: harness.clock, agent }), harness.deps, { untilCaughtUp: true, wait: noWait })).rejects.toMatchObject({ code: 'INGEST_AZURE_API_REJECTED', details: { statusCode: 401 } });
+    writeFileSync(tokenFile, `${TOKEN}\n`);
+    const counts = await pollApiSource(createAzureLogsSource(config, { clock: harness.clock, agent }), harness.deps, { untilCaughtUp: true, wait: noWait });
+    expect(counts.published).toBe(8);
+    expect(() => createAzureLogsSource({ workspaceId: 'w' }, { clock: harness.clock })).toThrowError(expect.objectContaining({ code: 'CLI_CONFIG_INVALID' }));
   });
 
   it('drops the same call read from the storage export and from Log Analytics as a duplicate', async () => {

@@ -147,6 +147,13 @@ describe('GCP API mode (@google-cloud/logging over gRPC against a local Cloud Lo
     expect(counts).toMatchObject({ deadLettered: 1, published: expectedFromFiles().size - 1 });
   });
 
+  it('builds its own client from the configuration alone', async () => {
+    const configured = createGcpLoggingSource({ projectId: PROJECT, apiEndpoint: '127.0.0.1', port: server.port, plaintext: true, startTime: '2026-01-10T11:30:00Z' }, { clock: harness.clock });
+    const counts = await pollApiSource(configured, harness.deps, { untilCaughtUp: true, wait: noWait });
+    expect(counts.published).toBe(expectedFromFiles().size);
+    expect(server.requests[0]!.pageSize).toBe(1000);
+  });
+
   it('reports a stored cursor it cannot parse with a code instead of starting over', async () => {
     await expect(source().fetchPage('not json')).rejects.toBeInstanceOf(KeytrailError);
     await expect(source().fetchPage('{"v":2}')).rejects.toMatchObject({ code: 'INGEST_API_CURSOR_INVALID' });

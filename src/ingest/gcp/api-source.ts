@@ -128,6 +128,11 @@ function createLoggingClient(config: GcpLoggingInputConfig): Logging {
   if (config.credentialsFile !== undefined) options.keyFilename = config.credentialsFile;
   if (config.apiEndpoint !== undefined) options.apiEndpoint = config.apiEndpoint;
   if (config.port !== undefined) options.port = config.port;
-  if (config.plaintext) options.sslCreds = credentials.createInsecure();
+  if (config.plaintext) {
+    // A local endpoint: no TLS and no credentials, and naming the universe keeps google-auth-library from
+    // probing for Application Default Credentials (and the GCE metadata server) before the first call.
+    options.sslCreds = credentials.createInsecure();
+    options.universeDomain = 'googleapis.com';
+  }
   return new Logging(options);
 }
