@@ -55,7 +55,10 @@ export async function pollApiSource(source: ApiSource, deps: IngestDeps, options
       const coded = toKeytrailError(error, 'INGEST_SOURCE_UNREADABLE', `fetching from ${source.cursorName}`);
       failures += 1;
       if (!coded.retriable || failures >= retry.maxAttempts) throw coded;
-      await wait(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (failures - 1)), options.signal);
+      // A service's own Retry-After (details.retryAfterMs) wins when it asks for longer than the backoff.
+      const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (failures - 1));
+      const retryAfterMs = typeof coded.details.retryAfterMs === 'number' ? coded.details.retryAfterMs : 0;
+      await wait(Math.max(backoffMs, retryAfterMs), options.signal);
       continue;
     }
     for (const item of page.items) publisher.add(item);

@@ -1,5 +1,7 @@
 import { appEventSource } from './app/source.ts';
 import { awsCloudTrailSource } from './aws/source.ts';
+import { azureKeyVaultSource } from './azure/source.ts';
+import { gcpAuditLogSource } from './gcp/source.ts';
 import type { IngestSource } from './source.ts';
 import { vaultAuditSource } from './vault/source.ts';
 
@@ -8,4 +10,6 @@ export const INGEST_SOURCES: Readonly<Record<string, IngestSource>> = {
   aws: awsCloudTrailSource,
   app: appEventSource,
   vault: vaultAuditSource,
+  gcp: gcpAuditLogSource,
+  azure: azureKeyVaultSource,
 };

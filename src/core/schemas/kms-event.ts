@@ -39,7 +39,14 @@ export const KmsEvent = z
     keyId: z.string().min(1).nullable().describe('Key identifier as the provider names it (ARN, resource name, key URI)'),
     keyVersion: z.string().min(1).nullable(),
     principal: z
-      .strictObject({ id: z.string().min(1), type: z.string().min(1).nullable() })
+      .strictObject({
+        id: z.string().min(1),
+        type: z.string().min(1).nullable(),
+        delegationChain: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Identities the call was delegated through before reaching `id`, original authority first (GCP serviceAccountDelegationInfo)'),
+      })
       .nullable()
       .describe('Who the provider says called: a role, service account, object id or token display name'),
     account: z.string().min(1).nullable().describe('Account, project, subscription or namespace'),
@@ -52,6 +59,10 @@ export const KmsEvent = z
     errorCode: z.string().min(1).nullable(),
     joinKeys: JoinKeys,
     invokedBy: z.string().min(1).nullable().describe('The service that called KMS on the principal\'s behalf (S3 SSE-KMS, EBS, ...)'),
+    longRunning: z
+      .strictObject({ id: z.string().min(1), first: z.boolean(), last: z.boolean() })
+      .optional()
+      .describe('A long-running operation the provider logs as several entries (GCP operation.first / operation.last share one id)'),
     rawSha256: Hex64.describe('SHA-256 of the RFC 8785 canonical form of the provider record, identical whichever path delivered it'),
     attributes: EventAttributes.optional(),
   })
