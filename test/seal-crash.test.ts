@@ -10,6 +10,7 @@ import { dataDirPath } from '../src/core/data-dir.ts';
 import type { Entry } from '../src/core/schemas/entry.ts';
 import { openChainReader } from '../src/seal/chain-reader.ts';
 import { generateNoteKeyPair } from '../src/seal/signer.ts';
+import { verifyDataDirectory } from '../src/verify/data-dir.ts';
 import { makeRecord, recordMessage } from './helpers/records.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
@@ -62,5 +63,8 @@ describe('sealer crash safety (kill -9 of a real sealer process)', () => {
     } finally {
       reader.close();
     }
+    const report = verifyDataDirectory(dataDir, { trustedKeys: [pair.verifierKey] });
+    expect(report.findings).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
