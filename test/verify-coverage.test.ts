@@ -3,11 +3,12 @@ import { dataDirPath } from '../src/core/data-dir.ts';
 import { hashLeaf } from '../src/core/merkle-hash.ts';
 import type { BusMessage } from '../src/core/ports.ts';
 import { signCheckpoint } from '../src/seal/checkpoint.ts';
-import { parseSealerConfig } from '../src/seal/config.ts';
+import { DEFAULT_HEARTBEAT_MS, parseSealerConfig } from '../src/seal/config.ts';
 import { createSealCore } from '../src/seal/seal-core.ts';
 import { createNoteSigner, generateNoteKeyPair } from '../src/seal/signer.ts';
 import { openChainStore } from '../src/seal/store.ts';
 import { verifyDataDirectory, verifySource } from '../src/verify/data-dir.ts';
+import { DEFAULT_CADENCE_MS } from '../src/verify/verify-log.ts';
 import { createLineSource, LOG_ORIGIN, sealLog, writeTamperedDataDir, type SealedLog } from './helpers/sealed-log.ts';
 import { createManualClock, makeRecord } from './helpers/records.ts';
 import * as tamper from './helpers/tampers.ts';
@@ -62,6 +63,10 @@ describe('a live log\'s unsigned tail', () => {
 });
 
 describe('freshness', () => {
+  it('assumes the sealer\'s default heartbeat as the cadence', () => {
+    expect(DEFAULT_CADENCE_MS).toBe(DEFAULT_HEARTBEAT_MS);
+  });
+
   it('reports a stale head when the newest checkpoint is older than cadence + grace', () => {
     const report = verifyDataDirectory(log.dataDir, { trustedKeys: [log.verifierKey], now: at(HOUR) });
     expect(codes(report)).toEqual(['VERIFY_STALE_HEAD']);
