@@ -24,7 +24,7 @@ export function prepareChainQueries(db: Database.Database): ChainQueries {
     entries: db.prepare<[number, number], ChainEntry>('SELECT seq, hash, bytes FROM entries WHERE seq >= ? AND seq < ? ORDER BY seq'),
     checkpoints: db.prepare<[number], StoredCheckpoint>('SELECT id, size, note FROM checkpoints WHERE id > ? ORDER BY id'),
     latest: db.prepare<[], StoredCheckpoint>('SELECT id, size, note FROM checkpoints ORDER BY id DESC LIMIT 1'),
-    recordSeq: db.prepare<[string], { seq: number }>('SELECT seq FROM entries WHERE record_id = ?'),
+    recordSeq: db.prepare<[Buffer], { seq: number }>('SELECT seq FROM entries WHERE record_id = ?'),
   };
   return {
     nodes: { get: (level, index) => statements.node.get(level, index)?.hash },
@@ -32,7 +32,7 @@ export function prepareChainQueries(db: Database.Database): ChainQueries {
     entries: (fromSeq, toSeq = MAX_SEQ) => statements.entries.iterate(fromSeq, toSeq),
     checkpoints: (afterId = 0) => statements.checkpoints.iterate(afterId),
     latestCheckpoint: () => statements.latest.get(),
-    recordSeq: (recordId) => statements.recordSeq.get(recordId)?.seq,
+    recordSeq: (recordId) => statements.recordSeq.get(Buffer.from(recordId, 'hex'))?.seq,
   };
 }
 

@@ -83,7 +83,7 @@ export function openChainStore(path: string, origin: string): ChainStore {
     },
     appendEntry(entry, created) {
       if (entry.seq !== head.size) throw new KeytrailError('SEAL_STORE_CORRUPT', `append of seq ${entry.seq} when the head is at ${head.size}`);
-      statements.insertEntry.run(entry.seq, entry.recordId, entry.hash, entry.bytes);
+      statements.insertEntry.run(entry.seq, Buffer.from(entry.recordId, 'hex'), entry.hash, entry.bytes);
       for (const node of created) {
         statements.insertNode.run(node.level, node.index, node.hash);
         edge.delete(`${node.level}:${node.index - 2}`);

@@ -58,9 +58,9 @@ export function sealLog(dataDir: string, count = 40): SealedLog {
 export function readModel(dataDir: string): LogModel {
   const db = new Database(dataDirPath(dataDir, 'chain'), { readonly: true });
   try {
-    const rows = db.prepare<[], { seq: number; record_id: string; hash: Buffer; bytes: Buffer }>('SELECT seq, record_id, hash, bytes FROM entries ORDER BY seq').all();
+    const rows = db.prepare<[], { seq: number; record_id: Buffer; hash: Buffer; bytes: Buffer }>('SELECT seq, record_id, hash, bytes FROM entries ORDER BY seq').all();
     const checkpoints = db.prepare<[], { size: number; note: string }>('SELECT size, note FROM checkpoints ORDER BY id').all();
-    return { rows: rows.map((row) => ({ seq: row.seq, recordId: row.record_id, hash: row.hash, bytes: row.bytes })), checkpoints };
+    return { rows: rows.map((row) => ({ seq: row.seq, recordId: row.record_id.toString('hex'), hash: row.hash, bytes: row.bytes })), checkpoints };
   } finally {
     db.close();
   }
@@ -74,7 +74,7 @@ export function writeTamperedDataDir(log: SealedLog, target: string, model: LogM
     db.transaction(() => {
       db.exec('DELETE FROM entries; DELETE FROM checkpoints;');
       const insert = db.prepare('INSERT INTO entries (seq, record_id, hash, bytes) VALUES (?, ?, ?, ?)');
-      for (const row of model.rows) insert.run(row.seq, row.recordId, row.hash, row.bytes);
+      for (const row of model.rows) insert.run(row.seq, Buffer.from(row.recordId, 'hex'), row.hash, row.bytes);
       const note = db.prepare('INSERT INTO checkpoints (id, size, note) VALUES (?, ?, ?)');
       model.checkpoints.forEach((checkpoint, index) => note.run(index + 1, checkpoint.size, checkpoint.note));
     })();
