@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../src/core/errors.ts';
-import { verifyDataDirectory, verifySource } from '../src/verify/data-dir.ts';
+import { verifyDataDirectory, verifyPath, verifySource } from '../src/verify/data-dir.ts';
 import type { VerifyOptions } from '../src/verify/verify-log.ts';
 import type { VerifyReport } from '../src/verify/report.ts';
 import { createLineSource, sealLog, writeTamperedDataDir, type SealedLog } from './helpers/sealed-log.ts';
@@ -98,5 +98,13 @@ describe('tamper matrix', () => {
       expect(finding.message.length).toBeGreaterThan(10);
       expect(finding.where ?? finding.checkpoint).toBeDefined();
     });
+  });
+
+  it('gives the same report with worker threads inspecting the entries', async () => {
+    for (const testCase of CASES.filter((candidate) => ['one modified byte in an entry', 'two swapped entries', 'non-canonical but semantically equal JSON'].includes(candidate.name))) {
+      const dir = writeTamperedDataDir(log, tempDir(), testCase.tamper().model);
+      expect(await verifyPath(dir, { ...options(), workers: 2 })).toEqual(verifyDataDirectory(dir, options()));
+    }
+    expect(await verifyPath(log.dataDir, { ...options(), workers: 1 })).toEqual(verifyDataDirectory(log.dataDir, options()));
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { KeytrailError } from '../core/errors.ts';
 import { verifyPath } from '../verify/data-dir.ts';
 import { formatReport } from '../verify/report.ts';
@@ -10,7 +11,7 @@ import { parseNonNegativeInt, parseTime, readKeyFiles } from './options.ts';
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify a data directory: entries, chain links, Merkle roots, checkpoint signatures, consistency and freshness',
-  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--checkpoint KNOWN_CHECKPOINT_FILE]... [--as-of RFC3339] [--cadence-ms N] [--grace-ms N] [--require-signed] [--json]',
+  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--checkpoint KNOWN_CHECKPOINT_FILE]... [--as-of RFC3339] [--cadence-ms N] [--grace-ms N] [--require-signed] [--workers N] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       this,
@@ -22,12 +23,14 @@ export const verifyCommand: Command = {
         'cadence-ms': { type: 'string' },
         'grace-ms': { type: 'string' },
         'require-signed': { type: 'boolean', default: false },
+        workers: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       true,
     );
     if (positionals.length !== 1) throw usageError(this, 'give exactly one PATH');
-    const report = verifyPath(positionals[0]!, {
+    const report = await verifyPath(positionals[0]!, {
+      workers: values.workers === undefined ? defaultWorkers() : parseNonNegativeInt(this, '--workers', values.workers),
       trustedKeys: readKeyFiles(values.key),
       knownCheckpoints: values.checkpoint.map(readCheckpointFile),
       asOf: values['as-of'] === undefined ? undefined : parseTime(this, '--as-of', values['as-of']),
@@ -42,6 +45,15 @@ export const verifyCommand: Command = {
     return report.ok ? 0 : 1;
   },
 };
+
+/**
+ * One thread walks and hashes; spare cores (at most 4) parse and canonicalise. On two cores or fewer a
+ * worker only competes with the walking thread, so there is none.
+ */
+function defaultWorkers(): number {
+  const cores = availableParallelism();
+  return cores <= 2 ? 0 : Math.min(4, cores - 1);
+}
 
 function readCheckpointFile(path: string): { label: string; note: string } {
   try {

@@ -4,7 +4,7 @@ import { KeytrailError } from '../core/errors.ts';
 import { openDataDirSource } from './data-dir-source.ts';
 import type { EntrySource } from './entry-source.ts';
 import type { VerifyReport } from './report.ts';
-import { verifyLog, type VerifyOptions } from './verify-log.ts';
+import { verifyLog, verifyLogInParallel, type VerifyOptions } from './verify-log.ts';
 
 export type { VerifyOptions } from './verify-log.ts';
 
@@ -14,12 +14,20 @@ export function verifyDataDirectory(dataDir: string, options: VerifyOptions = {}
 }
 
 /**
- * `keytrail verify PATH`: picks the source for PATH. A data directory is recognised by its chain.db;
- * bundle directories will get their own source behind the same walk.
+ * `keytrail verify PATH`: picks the source for PATH, and verifies it with `workers` inspecting threads.
+ * A data directory is recognised by its chain.db; bundle directories will get their own source behind
+ * the same walk.
  */
-export function verifyPath(path: string, options: VerifyOptions = {}): VerifyReport {
-  if (existsSync(dataDirPath(path, 'chain'))) return verifyDataDirectory(path, options);
-  throw new KeytrailError('VERIFY_SOURCE_UNREADABLE', `${path} is not a keytrail data directory (no chain.db); this version verifies data directories`);
+export async function verifyPath(path: string, options: VerifyOptions & { workers: number }): Promise<VerifyReport> {
+  if (!existsSync(dataDirPath(path, 'chain'))) {
+    throw new KeytrailError('VERIFY_SOURCE_UNREADABLE', `${path} is not a keytrail data directory (no chain.db); this version verifies data directories`);
+  }
+  const source = openDataDirSource(path);
+  try {
+    return await verifyLogInParallel(source, options);
+  } finally {
+    source.close();
+  }
 }
 
 export function verifySource(source: EntrySource, options: VerifyOptions): VerifyReport {

@@ -1,107 +1,58 @@
-import { KeytrailError } from '../core/errors.ts';
-import { hashLeaf } from '../core/merkle-hash.ts';
-import { parseVerifierKey, type NoteKey } from '../core/note-keys.ts';
-import { CheckpointMatcher } from './checkpoint-match.ts';
-import { checkCheckpointSequence, verifyCheckpointNotes, type VerifiedCheckpoint } from './checkpoints.ts';
-import { checkCoverage } from './coverage.ts';
-import { checkEntry, type ChainCursor } from './entry-check.ts';
-import type { EntrySource, SourceCheckpoint } from './entry-source.ts';
-import { FindingList } from './findings.ts';
-import { StreamingMerkleRoot } from './merkle-root.ts';
+import type { EntryInspection } from './entry-inspect.ts';
+import type { EntrySource, SourceEntry } from './entry-source.ts';
+import { createInspectPool } from './inspect-pool.ts';
+import { startLogWalk } from './log-walk.ts';
+import type { VerifyOptions } from './options.ts';
 import type { VerifyReport } from './report.ts';
 
-/** The sealer's default heartbeat (docs/FORMAT.md, "Freshness") and the grace verify adds to it. */
-export const DEFAULT_CADENCE_MS = 60_000;
-export const DEFAULT_GRACE_MS = 60_000;
+export { DEFAULT_CADENCE_MS, DEFAULT_GRACE_MS, PROGRESS_EVERY } from './log-walk.ts';
+export type { VerifyOptions } from './options.ts';
 
-export interface VerifyOptions {
-  /** Verifier key strings the auditor trusts; when absent, the keys stored with the log are used. */
-  trustedKeys?: readonly string[];
-  /** Checkpoints the auditor kept from earlier (e.g. an earlier audit): the log must still contain them. */
-  knownCheckpoints?: readonly SourceCheckpoint[];
-  /** When the log is judged for freshness; defaults to the source's capture time, else now. */
-  asOf?: Date;
-  now?: () => Date;
-  cadenceMs?: number;
-  graceMs?: number;
-  requireSigned?: boolean;
-  /** Called every PROGRESS_EVERY entries with the number checked so far. */
-  onProgress?: (entriesChecked: number) => void;
+
+/** Verifies a log in one streamed pass on this thread. */
+export function verifyLog(source: EntrySource, options: VerifyOptions = {}): VerifyReport {
+  const walk = startLogWalk(source, options);
+  for (const stored of source.entries()) walk.step(stored);
+  return walk.finish();
 }
 
-export const PROGRESS_EVERY = 65_536;
+const BATCH_ENTRIES = 512;
 
-const CHECKS = ['entry hashes', 'canonical JSON', 'entry format', 'seq continuity', 'chain links', 'Merkle roots', 'chain heads', 'checkpoint signatures', 'checkpoint consistency', 'tree sizes', 'coverage by a checkpoint', 'freshness'];
+/** A batch's inspections; a worker failure surfaces when the batch is awaited, never as an unhandled rejection. */
+function inspectQuietly(pool: ReturnType<typeof createInspectPool>, batch: readonly SourceEntry[]): Promise<EntryInspection[]> {
+  const inspections = pool.inspect(batch.map((entry) => entry.bytes));
+  inspections.catch(() => undefined);
+  return inspections;
+}
 
 /**
- * Verifies a log from its bytes in one streamed pass (memory O(log n) plus the checkpoints): every entry
- * against the v1 invariants, and every signed checkpoint against the root and head recomputed at its size.
+ * The same pass with `workers` threads parsing, canonicalising and shape-checking entries while this
+ * thread reads, hashes and walks them in order. Findings and report are identical to verifyLog's.
  */
-export function verifyLog(source: EntrySource, options: VerifyOptions = {}): VerifyReport {
-  const keys = resolveKeys(source, options);
-  const findings = new FindingList();
-  let origin = source.claimedOrigin;
-  const stored = source.checkpoints();
-  const fromLog = verifyCheckpointNotes(stored, 'log', keys.trusted, origin, findings);
-  const given = verifyCheckpointNotes(options.knownCheckpoints ?? [], 'auditor', keys.trusted, origin ?? fromLog[0]?.body.origin ?? null, findings);
-  const checkpoints = [...fromLog, ...given];
-  origin ??= checkpoints[0]?.body.origin ?? null;
-  checkCheckpointSequence(checkpoints, findings);
-
-  const start = source.start();
-  const tree = start.seq === 0 ? new StreamingMerkleRoot() : StreamingMerkleRoot.fromFrontier(start.seq, start.frontier);
-  if (typeof tree === 'string') throw new KeytrailError('VERIFY_SOURCE_UNREADABLE', `${source.path}: ${tree}`);
-  const matcher = new CheckpointMatcher(checkpoints);
-  const rootNow = (): string => tree.root().toString('base64');
-  matcher.observe(start.seq, start.prevHex, rootNow);
-  const cursor: ChainCursor = { origin, expectedSeq: start.seq, prevHex: start.prevHex };
-  const claimed = Math.max(0, ...checkpoints.map((checkpoint) => checkpoint.body.size));
-  let earliestPendingSealedAt: string | null = null;
-  for (const stored of source.entries()) {
-    const { hashHex, entry } = checkEntry(stored, cursor, findings);
-    tree.push(hashLeaf(stored.bytes));
-    matcher.observe(tree.size, hashHex, rootNow);
-    if (tree.size > claimed && entry !== undefined && (earliestPendingSealedAt === null || entry.sealedAt < earliestPendingSealedAt)) earliestPendingSealedAt = entry.sealedAt;
-    if (options.onProgress !== undefined && tree.size % PROGRESS_EVERY === 0) options.onProgress(tree.size - start.seq);
-  }
-  const matching = matcher.finish(tree.size, start.seq, findings);
-  if (start.seq > 0 && !matching.includes(start.seq)) {
-    findings.add({ code: 'VERIFY_START_UNANCHORED', seq: start.seq, message: `the log starts at seq ${start.seq}, but no verified checkpoint of ${start.seq} entries vouches for the chain head and tree it continues` });
-  }
-  const at = options.asOf ?? source.capturedAt() ?? (options.now ?? (() => new Date()))();
-  const maxAgeMs = (options.cadenceMs ?? DEFAULT_CADENCE_MS) + (options.graceMs ?? DEFAULT_GRACE_MS);
-  const coverage = checkCoverage({ logSize: tree.size, startSeq: start.seq, checkpoints, earliestPendingSealedAt }, { at, maxAgeMs, requireSigned: options.requireSigned === true }, findings);
-  const newest = newestBySize(checkpoints);
-  return {
-    ok: findings.total === 0,
-    source: source.path,
-    kind: source.kind,
-    origin,
-    entries: tree.size,
-    firstSeq: start.seq,
-    checkpoints: {
-      total: stored.length,
-      verified: fromLog.length,
-      given: options.knownCheckpoints?.length ?? 0,
-      newest: newest === undefined ? null : { label: newest.label, size: newest.body.size, time: newest.body.time, rootBase64: newest.body.rootBase64, headHex: newest.body.headHex },
-    },
-    pending: coverage.pending,
-    freshness: coverage.freshness,
-    keys: { trusted: keys.trusted.map((key) => `${key.name}+${key.keyId.toString('hex')}`), from: keys.from },
-    checks: CHECKS,
-    findings: findings.listed,
-    findingsTotal: findings.total,
-    firstDivergence: findings.firstDivergence,
+export async function verifyLogInParallel(source: EntrySource, options: VerifyOptions & { workers: number }): Promise<VerifyReport> {
+  if (options.workers < 1) return verifyLog(source, options);
+  const walk = startLogWalk(source, options);
+  const pool = createInspectPool(options.workers);
+  const inFlight: { batch: SourceEntry[]; inspections: Promise<EntryInspection[]> }[] = [];
+  const drainOne = async (): Promise<void> => {
+    const next = inFlight.shift()!;
+    const inspections = await next.inspections;
+    next.batch.forEach((stored, index) => walk.step(stored, inspections[index]));
   };
-}
-
-function newestBySize(checkpoints: readonly VerifiedCheckpoint[]): VerifiedCheckpoint | undefined {
-  return checkpoints.reduce<VerifiedCheckpoint | undefined>((best, next) => (best === undefined || next.body.size > best.body.size || (next.body.size === best.body.size && next.body.time > best.body.time) ? next : best), undefined);
-}
-
-function resolveKeys(source: EntrySource, options: VerifyOptions): { trusted: NoteKey[]; from: 'argument' | 'source' } {
-  if (options.trustedKeys !== undefined && options.trustedKeys.length > 0) return { trusted: options.trustedKeys.map(parseVerifierKey), from: 'argument' };
-  const shipped = source.shippedKeys();
-  if (shipped.length === 0) throw new KeytrailError('VERIFY_KEY_MISSING', `no --key given and no verifier key stored with ${source.path}`);
-  return { trusted: shipped.map(parseVerifierKey), from: 'source' };
+  try {
+    let batch: SourceEntry[] = [];
+    for (const stored of source.entries()) {
+      batch.push(stored);
+      if (batch.length < BATCH_ENTRIES) continue;
+      inFlight.push({ batch, inspections: inspectQuietly(pool, batch) });
+      batch = [];
+      // Two batches per worker keep every worker busy while the oldest one is walked.
+      if (inFlight.length >= options.workers * 2) await drainOne();
+    }
+    if (batch.length > 0) inFlight.push({ batch, inspections: inspectQuietly(pool, batch) });
+    while (inFlight.length > 0) await drainOne();
+  } finally {
+    await pool.close();
+  }
+  return walk.finish();
 }
