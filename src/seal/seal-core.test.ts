@@ -80,6 +80,15 @@ describe('seal core', () => {
     expect(store.latestCheckpoint()!.note).toContain('time 2026-01-10T12:31:01.000Z\n');
   });
 
+  it('never signs a checkpoint with an earlier time than the one before, even if the clock steps back', () => {
+    const { store, core, clock } = setUp();
+    core.checkpointNow();
+    clock.advance(-5000);
+    core.checkpointNow();
+    const times = [...store.checkpoints()].map((checkpoint) => checkpoint.note.split('\n')[4]);
+    expect(times).toEqual(['time 2026-01-10T12:30:00.000Z', 'time 2026-01-10T12:30:00.000Z']);
+  });
+
   it('resumes the cadence from the newest stored checkpoint after a restart', () => {
     const first = setUp({ checkpointEveryMs: 1000 });
     first.core.sealBatch(messages([makeRecord(0)]));

@@ -53,12 +53,14 @@ export function createSealCore(deps: SealCoreDeps): SealCore {
 
   function writeCheckpoint(now: Date): void {
     const head = store.head();
-    const body = { origin: store.origin, size: head.size, rootBase64: rootAt(head.size, store.nodes).toString('base64'), headHex: head.hashHex, time: now.toISOString() };
+    // Checkpoint times never go back, even when the system clock is stepped back (verify checks it).
+    const time = new Date(Math.max(now.getTime(), last.timeMs));
+    const body = { origin: store.origin, size: head.size, rootBase64: rootAt(head.size, store.nodes).toString('base64'), headHex: head.hashHex, time: time.toISOString() };
     store.addCheckpoint(head.size, signCheckpoint(body, deps.signers));
     if (head.size === last.size) counts.heartbeats += 1;
     counts.checkpoints += 1;
     last.size = head.size;
-    last.timeMs = now.getTime();
+    last.timeMs = time.getTime();
   }
 
   function isDue(nowMs: number): boolean {
