@@ -21,7 +21,7 @@ try {
     if (sealed.status !== 0) throw new Error('sealing the bench log failed');
   }
   const key = readFileSync(join(dir, 'keys', 'verifier.key'), 'utf8').trim();
-  const workers = Number(process.argv.find((value) => value.startsWith('--workers='))?.slice('--workers='.length) ?? (availableParallelism() <= 2 ? 0 : Math.min(4, availableParallelism() - 1)));
+  const workers = Number(process.argv.find((value) => value.startsWith('--workers='))?.slice('--workers='.length) ?? Math.min(4, availableParallelism() - 1));
   const started = performance.now();
   const cpu = process.cpuUsage();
   // Freshness is not what is measured here: the cadence is set so that an old bench log is not stale.

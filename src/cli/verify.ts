@@ -46,13 +46,9 @@ export const verifyCommand: Command = {
   },
 };
 
-/**
- * One thread walks and hashes; spare cores (at most 4) parse and canonicalise. On two cores or fewer a
- * worker only competes with the walking thread, so there is none.
- */
+/** One thread walks and hashes; the other cores (at most 4) parse and canonicalise. */
 function defaultWorkers(): number {
-  const cores = availableParallelism();
-  return cores <= 2 ? 0 : Math.min(4, cores - 1);
+  return Math.min(4, availableParallelism() - 1);
 }
 
 function readCheckpointFile(path: string): { label: string; note: string } {

@@ -32,6 +32,7 @@ export function openDataDirSource(dataDir: string): EntrySource {
       const rows = db.prepare<[], { seq: number; hash: Buffer | null; bytes: Buffer }>('SELECT seq, hash, bytes FROM entries ORDER BY seq').iterate();
       for (const row of rows) yield { where: `chain.db entries seq ${row.seq}`, storedHash: row.hash, bytes: Buffer.from(row.bytes) };
     },
+    sizeHint: () => (db.prepare<[], { last: number | null }>('SELECT max(seq) AS last FROM entries').get()?.last ?? -1) + 1,
     capturedAt: () => null,
     close: () => db.close(),
   };

@@ -41,6 +41,8 @@ export interface EntrySource {
   start(): SourceStart;
   /** Entries in stored order, streamed. */
   entries(): Iterable<SourceEntry>;
+  /** How many entries there are, if the source knows cheaply (it only tunes the work, never a check). */
+  sizeHint?(): number | null;
   /** When the log was captured (a bundle's export time); null for a live data directory (now). */
   capturedAt(): Date | null;
   close(): void;

@@ -17,6 +17,7 @@ export function verifyLog(source: EntrySource, options: VerifyOptions = {}): Ver
 }
 
 const BATCH_ENTRIES = 512;
+const MIN_ENTRIES_FOR_WORKERS = 20_000;
 
 /** A batch's inspections; a worker failure surfaces when the batch is awaited, never as an unhandled rejection. */
 function inspectQuietly(pool: ReturnType<typeof createInspectPool>, batch: readonly SourceEntry[]): Promise<EntryInspection[]> {
@@ -30,7 +31,8 @@ function inspectQuietly(pool: ReturnType<typeof createInspectPool>, batch: reado
  * thread reads, hashes and walks them in order. Findings and report are identical to verifyLog's.
  */
 export async function verifyLogInParallel(source: EntrySource, options: VerifyOptions & { workers: number }): Promise<VerifyReport> {
-  if (options.workers < 1) return verifyLog(source, options);
+  // Starting a worker costs about as much as inspecting a few thousand entries.
+  if (options.workers < 1 || (source.sizeHint?.() ?? Number.POSITIVE_INFINITY) < MIN_ENTRIES_FOR_WORKERS) return verifyLog(source, options);
   const walk = startLogWalk(source, options);
   const pool = createInspectPool(options.workers);
   const inFlight: { batch: SourceEntry[]; inspections: Promise<EntryInspection[]> }[] = [];
