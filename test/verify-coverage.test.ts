@@ -6,6 +6,7 @@ import { signCheckpoint } from '../src/seal/checkpoint.ts';
 import { DEFAULT_HEARTBEAT_MS, parseSealerConfig } from '../src/seal/config.ts';
 import { createSealCore } from '../src/seal/seal-core.ts';
 import { createNoteSigner, generateNoteKeyPair } from '../src/seal/signer.ts';
+import { openChainReader } from '../src/seal/chain-reader.ts';
 import { openChainStore } from '../src/seal/store.ts';
 import { verifyDataDirectory, verifySource } from '../src/verify/data-dir.ts';
 import { DEFAULT_CADENCE_MS } from '../src/verify/verify-log.ts';
@@ -130,5 +131,21 @@ describe('a source that continues an earlier one (the bundle case)', () => {
   it('refuses a start the checkpoints do not vouch for', () => {
     const report = verifySource(continuing(hashLeaf(Buffer.from('forged'))), { trustedKeys: [log.verifierKey], now: at(0) });
     expect(codes(report)).toContain('VERIFY_START_UNANCHORED');
+  });
+});
+
+describe('a bundle start built from the ChainReader frontier', () => {
+  it('lets the verifier continue the tree from seq 24 with the sealer\'s own frontier', () => {
+    const reader = openChainReader(dataDirPath(log.dataDir, 'chain'));
+    try {
+      const model = log.model();
+      const source = { ...createLineSource({ rows: model.rows.slice(24), checkpoints: model.checkpoints }, log.verifierKey), start: () => ({ seq: 24, prevHex: tamper.headAt(model, 24), frontier: reader.frontier(24) }) };
+      expect(reader.frontier(24).map((hash) => hash.length)).toEqual([32, 32]);
+      const report = verifySource(source, { trustedKeys: [log.verifierKey], now: at(0) });
+      expect(report.findings).toEqual([]);
+      expect(report).toMatchObject({ ok: true, entries: 40, firstSeq: 24 });
+    } finally {
+      reader.close();
+    }
   });
 });

@@ -86,6 +86,12 @@ export interface ChainReader {
   latestCheckpoint(): StoredCheckpoint | undefined;
   /** RFC 6962 root of the first `size` entries. */
   rootAt(size: number): Buffer;
+  /**
+   * The frontier of the first `size` entries: roots of the perfect subtrees they decompose into, largest
+   * first (one per set bit of size). A bundle that starts at seq `size` carries it so the verifier can
+   * continue the tree (docs/FORMAT.md; verify's EntrySource `start`).
+   */
+  frontier(size: number): Buffer[];
   /** Audit path of entry `seq` in the tree of the first `treeSize` entries, leaf to root. */
   inclusionProof(seq: number, treeSize: number): Buffer[];
   /** Consistency proof from the tree of `oldSize` entries to the tree of `newSize` entries. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { KeytrailError } from '../core/errors.ts';
 import type { ChainEntry, ChainReader, StoredCheckpoint } from '../core/ports.ts';
-import { rootAt, type NodeReader } from './merkle-tree.ts';
+import { perfectSubtrees, requireNode, rootAt, type NodeReader } from './merkle-tree.ts';
 import { buildConsistencyProof, buildInclusionProof } from './proofs.ts';
 import { guardStore, openChainDatabase } from './store-db.ts';
 
@@ -53,6 +53,10 @@ export function createChainReader(origin: string, queries: ChainQueries, nodes: 
     rootAt(size) {
       requireSize(size, 'root');
       return rootAt(size, nodes);
+    },
+    frontier(size) {
+      requireSize(size, 'frontier');
+      return perfectSubtrees(size).map(({ level, index }) => requireNode(nodes, level, index));
     },
     inclusionProof(seq, treeSize) {
       requireSize(treeSize, 'inclusion proof');
