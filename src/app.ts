@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { createSqliteBus } from './bus/sqlite-bus.ts';
@@ -13,7 +13,9 @@ import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
 import { INGEST_SOURCES } from './ingest/sources.ts';
 import { openIngestState } from './ingest/state.ts';
+import { SealerConfig } from './seal/config.ts';
 import { createSealer, type SealerCounts } from './seal/sealer.ts';
+import { loadNoteSigners, recordVerifierKeys } from './seal/signer-keys.ts';
 import { createNoteSigner, generateNoteKeyPair } from './seal/signer.ts';
 import { openChainStore } from './seal/store.ts';
 import { summariseChain, type ChainSummary } from './seal/summary.ts';
@@ -24,6 +26,7 @@ export const RunConfig = z.strictObject({
   signerKeyFile: z.string().min(1).optional().describe('Path to the PRIVATE+KEY signer key; by default keys/signer.key in the data directory'),
   inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
   topics: TopicConfig.default({ prefix: '' }),
+  seal: SealerConfig.prefault({}),
 });
 export type RunConfig = z.input<typeof RunConfig>;
 
@@ -42,6 +45,8 @@ export interface BackfillSummary {
   /** The records this run sealed. */
   chain: ChainSummary;
   signerKey: { verifierKey: string; generated: boolean; path: string };
+  /** Every key that signed this run's checkpoints (two during a rotation). */
+  verifierKeys: string[];
 }
 
 export function parseRunConfig(input: unknown): z.output<typeof RunConfig> {
@@ -55,10 +60,13 @@ export function parseRunConfig(input: unknown): z.output<typeof RunConfig> {
  * are drained, close every window, seal until the records topic is drained. Stages talk only through
  * the bus; this function is the one place that knows them all.
  */
-export async function runBackfill(input: RunConfig, clock: Clock = systemClock): Promise<BackfillSummary> {
+export async function runBackfill(input: RunConfig, clock: Clock = systemClock, env: NodeJS.ProcessEnv = process.env): Promise<BackfillSummary> {
   const config = parseRunConfig(input);
   mkdirSync(config.dataDir, { recursive: true });
-  const signerKey = loadOrCreateSignerKey(config.dataDir, config.origin, config.signerKeyFile);
+  const configured = loadNoteSigners(config.seal.signerKeys, env, config.origin);
+  const signerKey = configured.length > 0 ? { signer: configured[0]!, generated: false, path: '(configured)' } : loadOrCreateSignerKey(config.dataDir, config.origin, config.signerKeyFile);
+  const signers = configured.length > 0 ? configured : [signerKey.signer];
+  recordVerifierKeys(config.dataDir, signers);
   const topics = createTopicNames(config.topics);
   const bus = createSqliteBus({ path: dataDirPath(config.dataDir, 'bus') });
   const ingestState = openIngestState(dataDirPath(config.dataDir, 'ingest'));
@@ -72,7 +80,7 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock):
     const correlator = createCorrelator({ bus, topics, state, clock });
     await correlator.run({ untilIdle: true });
     await correlator.closeAll('end-of-input');
-    const sealer = createSealer({ bus, topics, store, signers: [signerKey.signer], clock });
+    const sealer = createSealer({ bus, topics, store, signers, clock, config: config.seal });
     const sizeBefore = store.head().size;
     await sealer.run({ untilIdle: true });
     return {
@@ -83,6 +91,7 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock):
       sealer: sealer.counts,
       chain: summariseChain(store, sizeBefore),
       signerKey: { verifierKey: signerKey.signer.verifierKey, generated: signerKey.generated, path: signerKey.path },
+      verifierKeys: signers.map((signer) => signer.verifierKey),
     };
   } finally {
     store.close();
@@ -114,12 +123,6 @@ function loadOrCreateSignerKey(dataDir: string, origin: string, configured: stri
   const signer = createNoteSigner(text);
   if (signer.name !== origin) {
     throw new KeytrailError('CLI_CONFIG_INVALID', `the signer key is named ${signer.name} but the log origin is ${origin}; C2SP checkpoints want the key name to equal the origin`);
-  }
-  const verifierPath = dataDirPath(dataDir, 'verifierKey');
-  if (!existsSync(verifierPath)) {
-    mkdirSync(dirname(verifierPath), { recursive: true });
-    writeFileSync(verifierPath, `${signer.verifierKey}\n`);
-    chmodSync(verifierPath, 0o644);
   }
   return { signer, generated, path };
 }

@@ -92,7 +92,7 @@ describe('keytrail verify on a data directory', () => {
     const result = runCli(['verify', dataDir]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('first divergence at seq 6');
-    expect(result.stdout).toMatch(/seq 6\s+VERIFY_SEQ_GAP\s+expected seq 6, found seq 7/);
+    expect(result.stdout).toMatch(/seq 6 .*VERIFY_SEQ_GAP\s+seq 6 missing: the entry here carries seq 7/);
   });
 
   it('exits 1 and names the first swapped position when two entries trade places', () => {
@@ -120,7 +120,7 @@ describe('keytrail verify on a data directory', () => {
     expect(runCli(['keygen', '--name', 'keytrail.local/demo', '--out', keys]).status).toBe(0);
     const result = runCli(['verify', dataDir, '--key', join(keys, 'verifier.key')]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toContain('VERIFY_CHECKPOINT_SIGNATURE');
+    expect(result.stdout).toContain('VERIFY_CHECKPOINT_UNTRUSTED');
   });
 });
 

@@ -4,12 +4,16 @@ import type { CliIo, Command } from './command.ts';
 import { demoCommand } from './demo.ts';
 import { keygenCommand } from './keygen.ts';
 import { runCommand } from './run.ts';
+import { consistencyCommand } from './consistency.ts';
+import { proveCommand } from './prove.ts';
+import { queryCommand } from './query.ts';
+import { verifyProofCommand } from './verify-proof.ts';
 import { verifyCommand } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [demoCommand, runCommand, verifyCommand, keygenCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, runCommand, verifyCommand, keygenCommand, proveCommand, verifyProofCommand, consistencyCommand, queryCommand];
 
 function helpText(): string {
-  const rows = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
+  const rows = COMMANDS.map((command) => `  ${command.name.padEnd(12)} ${command.summary}`);
   return `keytrail: who decrypted what, with proof that the record was never changed\n\nusage: keytrail COMMAND [options]\n\n${rows.join('\n')}\n\nexit codes: 0 ok, 1 verification failed, 2 usage or configuration, 3 I/O\n`;
 }
 

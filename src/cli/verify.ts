@@ -1,30 +1,60 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { KeytrailError } from '../core/errors.ts';
-import { verifyDataDirectory } from '../verify/data-dir.ts';
+import { verifyPath } from '../verify/data-dir.ts';
 import { formatReport } from '../verify/report.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, usageError } from './command.ts';
+import { parseNonNegativeInt, parseTime, readKeyFiles } from './options.ts';
 
-/** `keytrail verify PATH [--key FILE]... [--json]`: exit 0 when everything verifies, 1 otherwise. */
+/** `keytrail verify PATH`: exit 0 when everything verifies, 1 otherwise. */
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'verify a data directory: entries, chain links, Merkle roots and checkpoint signatures',
-  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--json]',
+  summary: 'verify a data directory: entries, chain links, Merkle roots, checkpoint signatures, consistency and freshness',
+  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--checkpoint KNOWN_CHECKPOINT_FILE]... [--as-of RFC3339] [--cadence-ms N] [--grace-ms N] [--require-signed] [--workers N] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(this, argv, { key: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean', default: false } }, true);
+    const { values, positionals } = parseCommandArgs(
+      this,
+      argv,
+      {
+        key: { type: 'string', multiple: true, default: [] },
+        checkpoint: { type: 'string', multiple: true, default: [] },
+        'as-of': { type: 'string' },
+        'cadence-ms': { type: 'string' },
+        'grace-ms': { type: 'string' },
+        'require-signed': { type: 'boolean', default: false },
+        workers: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      true,
+    );
     if (positionals.length !== 1) throw usageError(this, 'give exactly one PATH');
-    const trustedKeys = values.key.flatMap(readKeyFile);
-    const report = verifyDataDirectory(positionals[0]!, { trustedKeys });
+    const report = await verifyPath(positionals[0]!, {
+      workers: values.workers === undefined ? defaultWorkers() : parseNonNegativeInt(this, '--workers', values.workers),
+      trustedKeys: readKeyFiles(values.key),
+      knownCheckpoints: values.checkpoint.map(readCheckpointFile),
+      asOf: values['as-of'] === undefined ? undefined : parseTime(this, '--as-of', values['as-of']),
+      cadenceMs: values['cadence-ms'] === undefined ? undefined : parseNonNegativeInt(this, '--cadence-ms', values['cadence-ms']),
+      graceMs: values['grace-ms'] === undefined ? undefined : parseNonNegativeInt(this, '--grace-ms', values['grace-ms']),
+      requireSigned: values['require-signed'],
+      // Progress is for people watching a terminal; pipes and CI logs get only the report.
+      onProgress: io.isTty ? (count) => io.stderr(`\rverified ${count} entries…`) : undefined,
+    });
+    if (io.isTty && report.entries >= 65_536) io.stderr('\n');
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.ok ? 0 : 1;
   },
 };
 
-/** A key file holds one verifier key per line. */
-function readKeyFile(path: string): string[] {
+/** One thread walks and hashes; the other cores (at most 4) parse and canonicalise. */
+function defaultWorkers(): number {
+  return Math.min(4, availableParallelism() - 1);
+}
+
+function readCheckpointFile(path: string): { label: string; note: string } {
   try {
-    return readFileSync(path, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    return { label: path, note: readFileSync(path, 'utf8') };
   } catch (error) {
-    throw new KeytrailError('CORE_KEY_FILE_UNREADABLE', `cannot read the verifier key file ${path}`, { cause: error });
+    throw new KeytrailError('CLI_IO', `cannot read the checkpoint file ${path}`, { cause: error });
   }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from './canonical-json.ts';
 import { KeytrailError } from './errors.ts';
@@ -41,6 +42,18 @@ describe('canonicalize (RFC 8785)', () => {
     expect(canonicalize({ b: [3, { z: 1, a: 2 }], a: { d: null, c: 'x' } })).toBe('{"a":{"c":"x","d":null},"b":[3,{"a":2,"z":1}]}');
   });
 
+  it('sorts index-like member names as strings, not as numbers', () => {
+    expect(canonicalize({ '9': 'nine', '10': 'ten', a: { '2': 2, '1': 1, '01': 0 } })).toBe('{"10":"ten","9":"nine","a":{"01":0,"1":1,"2":2}}');
+  });
+
+  it('keeps a member named __proto__ as an ordinary member', () => {
+    expect(canonicalize(JSON.parse('{"b":1,"__proto__":{"x":2}}'))).toBe('{"__proto__":{"x":2},"b":1}');
+  });
+
+  it('serialises what toJSON returns', () => {
+    expect(canonicalize({ at: new Date('2026-01-10T12:00:00Z') })).toBe('{"at":"2026-01-10T12:00:00.000Z"}');
+  });
+
   it('leaves out members whose value is undefined', () => {
     expect(canonicalize({ a: undefined, b: 1 })).toBe('{"b":1}');
   });
@@ -58,5 +71,27 @@ describe('canonicalize (RFC 8785)', () => {
     } catch (error) {
       expect((error as KeytrailError).code).toBe('CORE_CANONICAL_UNSUPPORTED');
     }
+  });
+});
+
+describe('canonicalize on arbitrary JSON (fast-check)', () => {
+  // A deliberately simple reference: RFC 8785 §3.2 for values JSON.parse can produce.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+    const object = value as Record<string, unknown>;
+    return `{${Object.keys(object).sort().map((name) => `${JSON.stringify(name)}:${reference(object[name])}`).join(',')}}`;
+  };
+
+  it('matches a plain reference serialisation and is idempotent', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (generated) => {
+        const value = JSON.parse(JSON.stringify(generated)) as unknown;
+        const text = canonicalize(value);
+        expect(text).toBe(reference(value));
+        expect(canonicalize(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -6,9 +6,56 @@ import { KeytrailError } from './errors.ts';
  * names (§3.2.3), and no whitespace is emitted. Values outside I-JSON are refused rather than guessed.
  */
 export function canonicalize(value: unknown): string {
+  // Fast path: a copy with members inserted in sorted order, serialised by the engine's JSON.stringify,
+  // whose string and number forms are exactly RFC 8785's. Anything it could get wrong (index-like
+  // names, which engines order numerically; toJSON; values outside I-JSON) takes the careful writer.
+  try {
+    return JSON.stringify(sortedCopy(value));
+  } catch (error) {
+    if (error !== NEEDS_CAREFUL_WRITER) throw error;
+  }
   const parts: string[] = [];
   writeValue(value, parts, '$');
   return parts.join('');
+}
+
+const NEEDS_CAREFUL_WRITER = Symbol('needs the careful writer');
+const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
+
+function sortedCopy(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw NEEDS_CAREFUL_WRITER;
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) throw NEEDS_CAREFUL_WRITER;
+      return value;
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        const items = new Array<unknown>(value.length);
+        for (let index = 0; index < value.length; index += 1) {
+          if (value[index] === undefined) throw NEEDS_CAREFUL_WRITER;
+          items[index] = sortedCopy(value[index]);
+        }
+        return items;
+      }
+      const object = value as Record<string, unknown>;
+      if (typeof object.toJSON === 'function') throw NEEDS_CAREFUL_WRITER;
+      // A null prototype keeps a member named __proto__ an ordinary member.
+      const copy = Object.create(null) as Record<string, unknown>;
+      for (const name of Object.keys(object).sort()) {
+        if (INDEX_LIKE.test(name) || !name.isWellFormed()) throw NEEDS_CAREFUL_WRITER;
+        const member = object[name];
+        if (member !== undefined) copy[name] = sortedCopy(member);
+      }
+      return copy;
+    }
+    default:
+      throw NEEDS_CAREFUL_WRITER;
+  }
 }
 
 /** Canonical bytes (UTF-8) of a value. */
@@ -16,11 +63,9 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-// A lone surrogate cannot be encoded as UTF-8; RFC 8785 §3.1 requires valid Unicode.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 function writeString(text: string, parts: string[], path: string): void {
-  if (LONE_SURROGATE.test(text)) unsupported(path, 'a string with a lone surrogate');
+  // A lone surrogate cannot be encoded as UTF-8; RFC 8785 §3.1 requires valid Unicode.
+  if (!text.isWellFormed()) unsupported(path, 'a string with a lone surrogate');
   parts.push(JSON.stringify(text));
 }
 

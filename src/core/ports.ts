@@ -55,6 +55,49 @@ export interface Bus {
   close(): Promise<void>;
 }
 
+/** One sealed entry as stored: its RFC 8785 bytes and its chain hash, SHA-256(bytes). */
+export interface ChainEntry {
+  seq: number;
+  hash: Buffer;
+  bytes: Buffer;
+}
+
+/** A signed checkpoint as stored: `note` is the C2SP signed note, byte for byte (docs/FORMAT.md). */
+export interface StoredCheckpoint {
+  /** Signing order within the chain store, from 1. */
+  id: number;
+  size: number;
+  note: string;
+}
+
+/**
+ * Read access to a sealed chain, for stages that must not import seal/ (export, forward) and for the
+ * CLI. The seal store implements it; app.ts and cli/ inject it. Proofs follow RFC 9162 §2.1.3–2.1.4
+ * and are built from stored tree nodes in O(log n).
+ */
+export interface ChainReader {
+  readonly origin: string;
+  /** Number of sealed entries: the next entry's seq. */
+  size(): number;
+  /** Entries with fromSeq ≤ seq < toSeq (default: to the end), in seq order, streamed. */
+  entries(fromSeq: number, toSeq?: number): IterableIterator<ChainEntry>;
+  /** Checkpoints with id > afterId (default 0), in signing order, streamed. */
+  checkpoints(afterId?: number): IterableIterator<StoredCheckpoint>;
+  latestCheckpoint(): StoredCheckpoint | undefined;
+  /** RFC 6962 root of the first `size` entries. */
+  rootAt(size: number): Buffer;
+  /**
+   * The frontier of the first `size` entries: roots of the perfect subtrees they decompose into, largest
+   * first (one per set bit of size). A bundle that starts at seq `size` carries it so the verifier can
+   * continue the tree (docs/FORMAT.md; verify's EntrySource `start`).
+   */
+  frontier(size: number): Buffer[];
+  /** Audit path of entry `seq` in the tree of the first `treeSize` entries, leaf to root. */
+  inclusionProof(seq: number, treeSize: number): Buffer[];
+  /** Consistency proof from the tree of `oldSize` entries to the tree of `newSize` entries. */
+  consistencyProof(oldSize: number, newSize: number): Buffer[];
+}
+
 export interface Clock {
   now(): Date;
 }

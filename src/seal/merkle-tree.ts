@@ -34,7 +34,7 @@ export function nodesForAppend(size: number, leafHash: Buffer, nodes: NodeReader
 export function perfectSubtrees(size: number): { level: number; index: number }[] {
   const subtrees: { level: number; index: number }[] = [];
   let start = 0;
-  for (let level = Math.floor(Math.log2(Math.max(size, 1))) + 1; level >= 0; level -= 1) {
+  for (let level = floorLog2(Math.max(size, 1)); level >= 0; level -= 1) {
     const width = 2 ** level;
     if (start + width <= size) {
       subtrees.push({ level, index: start / width });
@@ -42,6 +42,14 @@ export function perfectSubtrees(size: number): { level: number; index: number }[
     }
   }
   return subtrees;
+}
+
+/** floor(log2(x)) for a positive safe integer, exact where Math.log2 rounds near powers of two. */
+export function floorLog2(x: number): number {
+  let level = Math.floor(Math.log2(x));
+  while (2 ** level > x) level -= 1;
+  while (2 ** (level + 1) <= x) level += 1;
+  return level;
 }
 
 /** MTH of the first `size` leaves (RFC 6962 §2.1), from stored nodes. */
@@ -53,7 +61,7 @@ export function rootAt(size: number, nodes: NodeReader): Buffer {
   return root;
 }
 
-function requireNode(nodes: NodeReader, level: number, index: number): Buffer {
+export function requireNode(nodes: NodeReader, level: number, index: number): Buffer {
   const hash = nodes.get(level, index);
   if (hash === undefined) throw new RangeError(`tree node (${level}, ${index}) is missing`);
   return hash;

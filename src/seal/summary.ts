@@ -26,7 +26,7 @@ const DECRYPTING = new Set(['decrypt', 'unwrap', 're-encrypt']);
 export function summariseChain(store: ChainStore, fromSeq = 0): ChainSummary {
   const kinds: Partial<Record<RecordKind, number>> = {};
   const unattributedDecrypts: UnexplainedCall[] = [];
-  for (const row of store.iterateEntries(fromSeq)) {
+  for (const row of store.entries(fromSeq)) {
     const { record } = JSON.parse(row.bytes.toString('utf8')) as Entry;
     kinds[record.kind] = (kinds[record.kind] ?? 0) + 1;
     if (record.kind === 'unattributed' && DECRYPTING.has(record.operation)) {

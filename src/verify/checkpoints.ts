@@ -1,5 +1,6 @@
 import { parseCheckpointBody, type CheckpointBody } from '../core/checkpoint-format.ts';
 import type { NoteKey } from '../core/note-keys.ts';
+import type { SourceCheckpoint } from './entry-source.ts';
 import type { FindingList } from './findings.ts';
 import { verifySignedNote } from './signed-note.ts';
 
@@ -7,14 +8,19 @@ export interface VerifiedCheckpoint {
   label: string;
   body: CheckpointBody;
   verifiedBy: string[];
+  /** Stored with the log (in signing order) or given by the auditor (`--checkpoint`). */
+  from: 'log' | 'auditor';
 }
 
+const REJECTION_CODES = { malformed: 'VERIFY_CHECKPOINT_MALFORMED', untrusted: 'VERIFY_CHECKPOINT_UNTRUSTED', 'bad-signature': 'VERIFY_CHECKPOINT_SIGNATURE' } as const;
+
 /**
- * Checks each checkpoint's signature and body. Only checkpoints that pass are returned; they are the
+ * Checks each checkpoint's signatures and body. Only checkpoints that pass are returned; they are the
  * ones whose roots and heads are then compared with the recomputed log.
  */
 export function verifyCheckpointNotes(
-  notes: readonly { label: string; note: string }[],
+  notes: readonly SourceCheckpoint[],
+  from: VerifiedCheckpoint['from'],
   trusted: readonly NoteKey[],
   origin: string | null,
   findings: FindingList,
@@ -23,31 +29,46 @@ export function verifyCheckpointNotes(
   for (const { label, note } of notes) {
     const signed = verifySignedNote(note, trusted);
     if (!signed.ok) {
-      findings.add({ code: signed.malformed ? 'VERIFY_CHECKPOINT_MALFORMED' : 'VERIFY_CHECKPOINT_SIGNATURE', checkpoint: label, message: signed.reason });
+      findings.add({ code: REJECTION_CODES[signed.rejection], checkpoint: label, where: label, message: signed.reason });
       continue;
     }
     const body = parseCheckpointBody(signed.body);
     if (!body.ok) {
-      findings.add({ code: 'VERIFY_CHECKPOINT_MALFORMED', checkpoint: label, message: body.reason });
+      findings.add({ code: 'VERIFY_CHECKPOINT_MALFORMED', checkpoint: label, where: label, message: body.reason });
       continue;
     }
     if (origin !== null && body.value.origin !== origin) {
-      findings.add({ code: 'VERIFY_CHECKPOINT_ORIGIN', checkpoint: label, message: 'the checkpoint is for another log', expected: origin, actual: body.value.origin });
+      findings.add({ code: 'VERIFY_CHECKPOINT_ORIGIN', checkpoint: label, where: label, message: 'the checkpoint is for another log', expected: origin, actual: body.value.origin });
       continue;
     }
-    verified.push({ label, body: body.value, verifiedBy: signed.verifiedBy });
+    verified.push({ label, body: body.value, verifiedBy: signed.verifiedBy, from });
   }
   return verified;
 }
 
-/** Compares every checkpoint of a given size with the root and head recomputed at that size. */
-export function compareAtSize(checkpoints: readonly VerifiedCheckpoint[], rootBase64: string, headHex: string, findings: FindingList): void {
-  for (const checkpoint of checkpoints) {
-    if (checkpoint.body.rootBase64 !== rootBase64) {
-      findings.add({ code: 'VERIFY_CHECKPOINT_ROOT', checkpoint: checkpoint.label, seq: checkpoint.body.size - 1, message: `the Merkle root over the first ${checkpoint.body.size} entries differs from the signed root`, expected: checkpoint.body.rootBase64, actual: rootBase64 });
+/**
+ * A log must never sign two inconsistent checkpoints (C2SP tlog-checkpoint): in signing order sizes and
+ * times never go back, and two checkpoints of one size carry one root and one head.
+ */
+export function checkCheckpointSequence(checkpoints: readonly VerifiedCheckpoint[], findings: FindingList): void {
+  const inLog = checkpoints.filter((checkpoint) => checkpoint.from === 'log');
+  for (let index = 1; index < inLog.length; index += 1) {
+    const before = inLog[index - 1]!;
+    const after = inLog[index]!;
+    if (after.body.size < before.body.size) {
+      findings.add({ code: 'VERIFY_CHECKPOINT_INCONSISTENT', checkpoint: after.label, where: after.label, seq: after.body.size, message: `signed after ${before.label} but covers fewer entries (the log went back)`, expected: `size ≥ ${before.body.size}`, actual: String(after.body.size) });
     }
-    if (checkpoint.body.headHex !== headHex) {
-      findings.add({ code: 'VERIFY_CHECKPOINT_HEAD', checkpoint: checkpoint.label, seq: checkpoint.body.size - 1, message: `the chain hash of entry ${checkpoint.body.size - 1} differs from the signed head`, expected: checkpoint.body.headHex, actual: headHex });
+    if (Date.parse(after.body.time) < Date.parse(before.body.time)) {
+      findings.add({ code: 'VERIFY_CHECKPOINT_INCONSISTENT', checkpoint: after.label, where: after.label, message: `signed after ${before.label} but carries an earlier time`, expected: `time ≥ ${before.body.time}`, actual: after.body.time });
+    }
+  }
+  const bySize = new Map<number, VerifiedCheckpoint>();
+  for (const checkpoint of checkpoints) {
+    const first = bySize.get(checkpoint.body.size);
+    if (first === undefined) {
+      bySize.set(checkpoint.body.size, checkpoint);
+    } else if (first.body.rootBase64 !== checkpoint.body.rootBase64 || first.body.headHex !== checkpoint.body.headHex) {
+      findings.add({ code: 'VERIFY_CHECKPOINT_INCONSISTENT', checkpoint: checkpoint.label, where: checkpoint.label, seq: checkpoint.body.size, message: `two signed checkpoints of size ${checkpoint.body.size} disagree (a forked log): ${first.label} and ${checkpoint.label}`, expected: first.body.rootBase64, actual: checkpoint.body.rootBase64 });
     }
   }
 }

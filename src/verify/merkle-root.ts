@@ -9,6 +9,20 @@ export class StreamingMerkleRoot {
   private readonly stack: { height: number; hash: Buffer }[] = [];
   size = 0;
 
+  /**
+   * Starts after `size` leaves given their frontier: the roots of the perfect subtrees the first `size`
+   * leaves decompose into, largest first (one per set bit of size). Returns a reason when they do not fit.
+   */
+  static fromFrontier(size: number, frontier: readonly Buffer[]): StreamingMerkleRoot | string {
+    const heights: number[] = [];
+    for (let height = 52; height >= 0; height -= 1) if (Math.floor(size / 2 ** height) % 2 === 1) heights.push(height);
+    if (heights.length !== frontier.length) return `a frontier for ${size} leaves has ${heights.length} hashes, not ${frontier.length}`;
+    const tree = new StreamingMerkleRoot();
+    heights.forEach((height, index) => tree.stack.push({ height, hash: frontier[index]! }));
+    tree.size = size;
+    return tree;
+  }
+
   push(leafHash: Buffer): void {
     let node = { height: 0, hash: leafHash };
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.height === node.height) {

@@ -16,15 +16,15 @@ describe('verifySignedNote', () => {
   it('ignores signatures by unknown keys and still needs one trusted key', () => {
     const result = verifySignedNote(`${TEXT}\n\u2014 stranger AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n${SIGNATURE}`, [PETER]);
     expect(result.ok).toBe(true);
-    expect(verifySignedNote(NOTE, [ENOCH])).toMatchObject({ ok: false, malformed: false });
+    expect(verifySignedNote(NOTE, [ENOCH])).toMatchObject({ ok: false, rejection: 'untrusted' });
   });
 
   it('rejects the note when its text changed', () => {
-    expect(verifySignedNote(NOTE.replace('answer', 'answers'), [PETER])).toMatchObject({ ok: false, malformed: false });
+    expect(verifySignedNote(NOTE.replace('answer', 'answers'), [PETER])).toMatchObject({ ok: false, rejection: 'bad-signature' });
   });
 
   it('rejects a note whose signature block is malformed', () => {
-    expect(verifySignedNote(`${TEXT}\n- PeterNeumann abc\n`, [PETER])).toMatchObject({ ok: false, malformed: true });
-    expect(verifySignedNote(TEXT, [PETER])).toMatchObject({ ok: false, malformed: true });
+    expect(verifySignedNote(`${TEXT}\n- PeterNeumann abc\n`, [PETER])).toMatchObject({ ok: false, rejection: 'malformed' });
+    expect(verifySignedNote(TEXT, [PETER])).toMatchObject({ ok: false, rejection: 'malformed' });
   });
 });

@@ -8,9 +8,12 @@ export interface NoteSignatureLine {
   signature: Buffer;
 }
 
+/** Why a note was rejected: it is not a signed note, no trusted key signed it, or a trusted key's signature fails. */
+export type NoteRejection = 'malformed' | 'untrusted' | 'bad-signature';
+
 export type NoteCheck =
   | { ok: true; body: string; verifiedBy: string[] }
-  | { ok: false; reason: string; malformed: boolean };
+  | { ok: false; reason: string; rejection: NoteRejection };
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4). */
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -22,10 +25,10 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  */
 export function verifySignedNote(note: string, trusted: readonly NoteKey[]): NoteCheck {
   const split = note.indexOf('\n\n');
-  if (split < 0 || !note.endsWith('\n')) return { ok: false, reason: 'not a signed note: no blank line before the signatures, or no final newline', malformed: true };
+  if (split < 0 || !note.endsWith('\n')) return { ok: false, reason: 'not a signed note: no blank line before the signatures, or no final newline', rejection: 'malformed' };
   const body = note.slice(0, split + 1);
   const lines = parseSignatureLines(note.slice(split + 2));
-  if (typeof lines === 'string') return { ok: false, reason: lines, malformed: true };
+  if (typeof lines === 'string') return { ok: false, reason: lines, rejection: 'malformed' };
   const message = Buffer.from(body, 'utf8');
   const verifiedBy: string[] = [];
   for (const line of lines) {
@@ -33,13 +36,13 @@ export function verifySignedNote(note: string, trusted: readonly NoteKey[]): Not
     if (key === undefined) continue;
     const publicKey = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, key.key]), format: 'der', type: 'spki' });
     if (line.signature.length !== 64 || !verify(null, message, publicKey, line.signature)) {
-      return { ok: false, reason: `the signature by trusted key ${line.name}+${line.keyId.toString('hex')} does not verify`, malformed: false };
+      return { ok: false, reason: `the signature by trusted key ${line.name}+${line.keyId.toString('hex')} does not verify`, rejection: 'bad-signature' };
     }
     verifiedBy.push(`${line.name}+${line.keyId.toString('hex')}`);
   }
   if (verifiedBy.length === 0) {
     const names = lines.map((line) => `${line.name}+${line.keyId.toString('hex')}`).join(', ');
-    return { ok: false, reason: `no trusted key signed it (signed by: ${names || 'nobody'})`, malformed: false };
+    return { ok: false, reason: `no trusted key signed it (signed by: ${names || 'nobody'})`, rejection: 'untrusted' };
   }
   return { ok: true, body, verifiedBy };
 }

@@ -5,4 +5,4 @@ export * from './app-event.ts';
 export * from './record.ts';
 export * from './entry.ts';
 export * from './checkpoint.ts';
-
+export * from './proof.ts';

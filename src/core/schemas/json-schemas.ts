@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeadLetter } from '../dead-letter.ts';
-import { AppEvent, AttributedRecord, Checkpoint, Entry, IngestedAppEvent, KmsEvent } from './index.ts';
+import { AppEvent, AttributedRecord, Checkpoint, Entry, IngestedAppEvent, KmsEvent, ProofDocument } from './index.ts';
 
 /** The published JSON Schemas: file name in schemas/ → zod schema it is generated from. */
 export const PUBLISHED_SCHEMAS = {
@@ -11,6 +11,7 @@ export const PUBLISHED_SCHEMAS = {
   'entry.schema.json': Entry,
   'checkpoint.schema.json': Checkpoint,
   'dead-letter.schema.json': DeadLetter,
+  'proof.schema.json': ProofDocument,
 } as const;
 
 export function renderJsonSchema(name: keyof typeof PUBLISHED_SCHEMAS): string {

@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dataDirPath } from '../core/data-dir.ts';
+import { KeytrailError } from '../core/errors.ts';
+import type { ChainReader } from '../core/ports.ts';
+import { openChainReader } from '../seal/chain-reader.ts';
+
+/** Opens a data directory's chain store read-only for the duration of `work`. */
+export function withChainReader<T>(dataDir: string, work: (reader: ChainReader) => T): T {
+  const path = dataDirPath(dataDir, 'chain');
+  if (!existsSync(path)) throw new KeytrailError('CLI_IO', `no chain store at ${path}: is ${dataDir} a keytrail data directory?`);
+  const reader = openChainReader(path);
+  try {
+    return work(reader);
+  } finally {
+    reader.close();
+  }
+}
