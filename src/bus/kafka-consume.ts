@@ -1,0 +1,158 @@
+import type { Admin, Batch, Kafka, KafkaMessage } from 'kafkajs';
+import { toKeytrailError } from '../core/errors.ts';
+import type { BusMessage, Clock, ConsumeOptions, TopicPartition } from '../core/ports.ts';
+import { copartitionedAssigner } from './kafka-assigner.ts';
+import type { ParsedKafkaBusConfig } from './kafka-config.ts';
+
+export interface KafkaConsumeDeps {
+  kafka: Kafka;
+  admin: Admin;
+  config: ParsedKafkaBusConfig;
+  options: ConsumeOptions;
+  clock: Clock;
+}
+
+/**
+ * One consumer-group member. Offsets are resolved and committed by hand, and only after handleBatch
+ * resolved: kafkajs fetches again from the last resolved offset, so a batch whose handler failed is never
+ * skipped. On abort the member finishes the chunk in hand, commits it and leaves the group.
+ */
+export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
+  const { kafka, config, options, clock } = deps;
+  const limit = options.maxBatchMessages ?? config.maxBatchMessages;
+  const consumer = kafka.consumer({
+    groupId: options.group,
+    partitionAssigners: [copartitionedAssigner],
+    sessionTimeout: config.sessionTimeoutMs,
+    heartbeatInterval: Math.min(config.heartbeatIntervalMs, Math.floor(config.sessionTimeoutMs / 3)),
+    maxWaitTimeInMs: config.fetchMaxWaitMs,
+    allowAutoTopicCreation: false,
+    retry: { retries: config.retries, maxRetryTime: config.retryMaxMs, initialRetryTime: 300 },
+  });
+  let assigned: TopicPartition[] = [];
+  let joined = false;
+  let inFlight = 0;
+  let lastActivityMs = clock.now().getTime();
+  let stopping = false;
+  let failure: unknown;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const stop = (error?: unknown): void => {
+    if (error !== undefined && failure === undefined) failure = error;
+    stopping = true;
+    finish();
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+    joined = true;
+    lastActivityMs = clock.now().getTime();
+    options.onAssignment?.(assigned);
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) stop(toKeytrailError(event.payload.error, 'BUS_KAFKA_CONSUMER_CRASHED', `the Kafka consumer of group ${options.group} stopped`));
+  });
+  const onAbort = (): void => stop();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  async function handleChunk(batch: Batch, messages: KafkaMessage[], resolveOffset: (offset: string) => void): Promise<boolean> {
+    inFlight += 1;
+    try {
+      await options.handleBatch(messages.map((message) => toBusMessage(batch, message)));
+    } catch (error) {
+      stop(error);
+      return false;
+    } finally {
+      inFlight -= 1;
+    }
+    const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
+    try {
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    } catch (error) {
+      // A rebalance took the partition away: its new owner gets these messages again (at least once).
+      if (isRebalanceError(error)) return false;
+      stop(toKeytrailError(error, 'BUS_KAFKA_COMMIT_FAILED', `committing ${batch.topic}[${batch.partition}] at ${next}`));
+      return false;
+    }
+    resolveOffset(messages[messages.length - 1]!.offset);
+    lastActivityMs = clock.now().getTime();
+    return true;
+  }
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let start = 0; start < batch.messages.length; start += limit) {
+          if (stopping || !isRunning() || isStale()) return;
+          if (!(await handleChunk(batch, batch.messages.slice(start, start + limit), resolveOffset))) return;
+          await heartbeat();
+        }
+      },
+    });
+  } catch (error) {
+    stop(toKeytrailError(error, 'BUS_KAFKA_UNAVAILABLE', `cannot start a Kafka consumer for group ${options.group}`));
+  }
+
+  const idleTimer = options.untilIdle === true ? watchForIdle() : undefined;
+  await finished;
+  if (idleTimer !== undefined) clearInterval(idleTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  await consumer.disconnect().catch(() => undefined);
+  if (failure !== undefined) throw failure;
+
+  function watchForIdle(): NodeJS.Timeout {
+    let checking = false;
+    return setInterval(
+      () => {
+        if (checking || stopping || !joined || inFlight > 0 || clock.now().getTime() - lastActivityMs < config.idleQuietMs) return;
+        checking = true;
+        isDrained(deps.admin, options.group, assigned)
+          .then((drained) => {
+            if (drained && inFlight === 0 && clock.now().getTime() - lastActivityMs >= config.idleQuietMs) stop();
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            checking = false;
+          });
+      },
+      Math.max(50, Math.min(500, Math.floor(config.idleQuietMs / 2))),
+    );
+  }
+}
+
+/** Every assigned partition's committed offset has reached its high watermark. */
+async function isDrained(admin: Admin, group: string, assigned: readonly TopicPartition[]): Promise<boolean> {
+  const topics = [...new Set(assigned.map((entry) => entry.topic))];
+  if (topics.length === 0) return true;
+  const committed = await admin.fetchOffsets({ groupId: group, topics });
+  for (const topic of topics) {
+    const watermarks = await admin.fetchTopicOffsets(topic);
+    for (const entry of assigned.filter((candidate) => candidate.topic === topic)) {
+      const mark = watermarks.find((candidate) => candidate.partition === entry.partition);
+      const offset = committed.find((candidate) => candidate.topic === topic)?.partitions.find((candidate) => candidate.partition === entry.partition)?.offset;
+      if (mark === undefined) return false;
+      const position = offset === undefined || offset === '-1' ? BigInt(mark.low) : BigInt(offset);
+      if (position < BigInt(mark.high)) return false;
+    }
+  }
+  return true;
+}
+
+function toBusMessage(batch: Batch, message: KafkaMessage): BusMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? '', value: message.value ?? Buffer.alloc(0), headers };
+}
+
+function isRebalanceError(error: unknown): boolean {
+  const type = (error as { type?: string } | undefined)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID' || type === 'NOT_COORDINATOR';
+}
