@@ -112,7 +112,6 @@ share.coordinator.state.topic.min.isr=1
 # Tests join and leave groups constantly; the default 3 s initial delay only slows them.
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
-log.flush.interval.messages=1
 EOF
 }
 
