@@ -20,6 +20,12 @@ describe('keytrail run', () => {
     expect(result.stderr).toContain('embedded.partitions');
   });
 
+  it('names the broker it could not reach and exits 3 when no broker answers', () => {
+    const result = runCli(['run', '--once', '--data-dir', tempDir(), '--brokers', '127.0.0.1:1', '--log-level', 'silent', ...demoInputs], { KEYTRAIL_KAFKA_RETRIES: '1' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^error BUS_KAFKA_UNAVAILABLE: cannot connect the Kafka .* to 127\.0\.0\.1:1: /);
+  });
+
   it('backfills over Kafka with --brokers and seals what the embedded bus seals, in a chain that verifies', async () => {
     const embedded = await runBackfill({ dataDir: tempDir(), inputs: listDemoInputs() });
     const dataDir = tempDir();

@@ -26,6 +26,9 @@ export const RUN_ENVIRONMENT = [
   'KEYTRAIL_DATA_DIR',
   'KEYTRAIL_KAFKA_BROKERS',
   'KEYTRAIL_KAFKA_SESSION_TIMEOUT_MS',
+  'KEYTRAIL_KAFKA_RETRIES',
+  'KEYTRAIL_KAFKA_REPLICATION_FACTOR',
+  'KEYTRAIL_KAFKA_CLIENT_ID',
   'KEYTRAIL_PARTITIONS',
   'KEYTRAIL_STAGES',
   'KEYTRAIL_TOPIC_PREFIX',
@@ -66,7 +69,12 @@ export function parseRunCommand(command: Command, argv: string[], env: NodeJS.Pr
   const { values } = parseCommandArgs(command, argv, OPTIONS);
   const brokers = values.brokers ?? env.KEYTRAIL_KAFKA_BROKERS;
   const partitions = toInteger(values.partitions ?? env.KEYTRAIL_PARTITIONS);
-  const sessionTimeoutMs = toInteger(env.KEYTRAIL_KAFKA_SESSION_TIMEOUT_MS);
+  const kafkaTuning = {
+    clientId: env.KEYTRAIL_KAFKA_CLIENT_ID,
+    sessionTimeoutMs: toInteger(env.KEYTRAIL_KAFKA_SESSION_TIMEOUT_MS),
+    retries: toInteger(env.KEYTRAIL_KAFKA_RETRIES),
+    replicationFactor: toInteger(env.KEYTRAIL_KAFKA_REPLICATION_FACTOR),
+  };
   const stages = values.stages ?? env.KEYTRAIL_STAGES;
   const config = parseRunConfig({
     dataDir: values['data-dir'] ?? env.KEYTRAIL_DATA_DIR,
@@ -76,7 +84,7 @@ export function parseRunCommand(command: Command, argv: string[], env: NodeJS.Pr
     topics: { prefix: values['topic-prefix'] ?? env.KEYTRAIL_TOPIC_PREFIX ?? '' },
     stages: stages === undefined ? undefined : stages.split(',').map((stage) => stage.trim()),
     once: values.once,
-    kafka: brokers === undefined || brokers.trim() === '' ? undefined : { brokers: parseBrokerList(brokers), partitions, sessionTimeoutMs },
+    kafka: brokers === undefined || brokers.trim() === '' ? undefined : { brokers: parseBrokerList(brokers), partitions, ...kafkaTuning },
     embedded: brokers === undefined || brokers.trim() === '' ? { partitions } : undefined,
     logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL,
   });
