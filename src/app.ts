@@ -98,7 +98,11 @@ async function ingestInputs(config: ParsedRunConfig, bus: Bus, topics: TopicName
 async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger, signal: AbortSignal | undefined, summary: RunSummary): Promise<void> {
   const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
   try {
-    const stageBus = createStageBus(bus, { groupPrefix: config.topics.prefix, onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled') });
+    const stageBus = createStageBus(bus, {
+      groupPrefix: config.topics.prefix,
+      onAssignment: (partitions) => log.info({ stage: 'correlate', partitions }, 'partitions assigned'),
+      onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled'),
+    });
     const correlator = createCorrelator({ bus: stageBus, topics, state, clock });
     summary.correlator = correlator.counts;
     await correlator.run({ untilIdle: config.once, signal });
@@ -124,6 +128,7 @@ async function runSealStage(
     const sizeBefore = store.head().size;
     const stageBus = createStageBus(bus, {
       groupPrefix: config.topics.prefix,
+      onAssignment: (partitions) => log.info({ stage: 'seal', partitions }, 'partitions assigned'),
       onBatch: (batch) => log.debug({ stage: 'seal', messages: batch.length, chainSize: store.head().size, counts: sealer.counts }, 'batch handled'),
     });
     const sealer = createSealer({ bus: stageBus, topics, store, signers: [signerKey.signer], clock });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 import type { Bus, Clock } from '../core/ports.ts';
@@ -72,12 +73,15 @@ export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; 
     const client = await getAdmin();
     try {
       await client.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers until the new
+        // topic's metadata has propagated: waitForTopicLeaders waits through it.
+        waitForLeaders: false,
         topics: missing.map((topic) => ({ topic, numPartitions: config.partitions, replicationFactor: config.replicationFactor })),
       });
     } catch (error) {
       if (!isTopicExistsError(error)) throw toKeytrailError(error, 'BUS_KAFKA_TOPIC_FAILED', `cannot create topics ${missing.join(', ')}`);
     }
+    await waitForTopicLeaders(client, missing, config.requestTimeoutMs);
     for (const topic of missing) created.add(topic);
   }
 
@@ -105,6 +109,25 @@ export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; 
   };
 }
 
+const RETRY_METADATA = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** Every partition of the topics has a leader, or BUS_KAFKA_TOPIC_FAILED after `timeoutMs`. */
+async function waitForTopicLeaders(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((partition) => partition.leader >= 0))) return;
+    } catch (error) {
+      if (!RETRY_METADATA.has((error as { type?: string }).type ?? '')) throw toKeytrailError(error, 'BUS_KAFKA_TOPIC_FAILED', `cannot read the metadata of ${topics.join(', ')}`);
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new KeytrailError('BUS_KAFKA_TOPIC_FAILED', `the partitions of ${topics.join(', ')} have no leader after ${timeoutMs} ms`, { cause: last });
+}
+
 function isTopicExistsError(error: unknown): boolean {
   const typed = error as { type?: string; errors?: { type?: string }[] } | undefined;
   if (typed?.type === 'TOPIC_ALREADY_EXISTS') return true;
@@ -117,8 +140,4 @@ function forwardLog(log: KafkaBusLog | undefined, entry: LogEntry): void {
   if (log === undefined) return;
   const { message, ...details } = entry.log;
   log({ level: LEVELS[entry.level] ?? 'debug', message: `kafkajs ${entry.namespace}: ${message}`, details });
-}
-
-export function isKafkaBusError(error: unknown): error is KeytrailError {
-  return error instanceof KeytrailError && error.code.startsWith('BUS_KAFKA_');
 }
