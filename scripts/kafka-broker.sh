@@ -119,6 +119,7 @@ is_running() { [ -f "$1/broker.pid" ] && kill -0 "$(cat "$1/broker.pid")" 2>/dev
 
 start() {
   local dir="${1:?start needs a directory}" port="${2:-}"
+  command -v java >/dev/null || die "Java 17+ is needed to run the Kafka broker (Debian: apt-get install openjdk-17-jre-headless)"
   fetch >/dev/null
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"

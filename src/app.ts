@@ -76,6 +76,7 @@ export async function runPipeline(input: RunConfig, options: RunOptions = {}): P
     return summary;
   } finally {
     await opened.bus.close();
+    log.debug({ bus: opened.kind }, 'bus closed');
   }
 }
 

@@ -11,7 +11,7 @@ export function openBus(config: ParsedRunConfig, clock: Clock, log: Logger): { b
     const bus = createKafkaBus(config.kafka, {
       clock,
       // kafkajs logs retried, recovered requests as errors: they are warnings to an operator.
-      log: (entry) => log[entry.level === 'error' || entry.level === 'warn' ? 'warn' : 'debug']({ ...entry.details }, entry.message),
+      log: (entry) => log[entry.level === 'error' || entry.level === 'warn' ? 'warn' : entry.message.startsWith('kafkajs') ? 'debug' : entry.level]({ ...entry.details }, entry.message),
     });
     return { bus, kind: 'kafka' };
   }

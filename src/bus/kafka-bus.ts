@@ -1,18 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import { logLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 import type { Bus, Clock } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { schemaError } from '../core/schema-error.ts';
 import { stampHeaders } from './headers.ts';
-import { KafkaBusConfig, type ParsedKafkaBusConfig } from './kafka-config.ts';
+import { createTrackedKafka, type TrackedKafka } from './kafka-client.ts';
+import { KafkaBusConfig, type KafkaBusLog, type ParsedKafkaBusConfig } from './kafka-config.ts';
 import { consumeKafka } from './kafka-consume.ts';
 
-export { KafkaBusConfig, parseBrokerList } from './kafka-config.ts';
-
-export interface KafkaBusLog {
-  (entry: { level: 'error' | 'warn' | 'info' | 'debug'; message: string; details: Record<string, unknown> }): void;
-}
+export { KafkaBusConfig, parseBrokerList, type KafkaBusLog } from './kafka-config.ts';
 
 export interface KafkaBus extends Bus {
   /** Creates the topics (with the configured partition count) unless they exist. */
@@ -30,15 +27,19 @@ export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; 
   if (!parsed.success) throw schemaError('BUS_CONFIG_INVALID', 'invalid Kafka bus configuration', parsed.error);
   const config = parsed.data;
   const clock = options.clock ?? systemClock;
-  const kafka = new Kafka({
-    clientId: config.clientId,
-    brokers: config.brokers,
-    connectionTimeout: config.connectionTimeoutMs,
-    requestTimeout: config.requestTimeoutMs,
-    retry: { retries: config.retries, maxRetryTime: config.retryMaxMs, initialRetryTime: 300 },
-    logLevel: options.log === undefined ? logLevel.NOTHING : logLevel.INFO,
-    logCreator: () => (entry: LogEntry) => forwardLog(options.log, entry),
-  });
+  const createClient = (): TrackedKafka =>
+    createTrackedKafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      connectionTimeout: config.connectionTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      retry: { retries: config.retries, maxRetryTime: config.retryMaxMs, initialRetryTime: 300 },
+      logLevel: options.log === undefined ? logLevel.NOTHING : logLevel.INFO,
+      logCreator: () => (entry: LogEntry) => forwardLog(options.log, entry),
+    });
+  // The producer and the admin client share one client; each consume() gets its own (kafka-consume.ts).
+  const shared = createClient();
+  const { kafka } = shared;
   const created = new Set<string>();
   let admin: Promise<Admin> | undefined;
   let producer: Promise<Producer> | undefined;
@@ -100,11 +101,12 @@ export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; 
     },
     async consume(consumeOptions) {
       await ensureTopics(consumeOptions.topics);
-      await consumeKafka({ kafka, admin: await getAdmin(), config, options: consumeOptions, clock });
+      await consumeKafka({ client: createClient(), admin: await getAdmin(), config, options: consumeOptions, clock, log: options.log });
     },
     async close() {
       const clients = await Promise.allSettled([producer, admin].filter((client) => client !== undefined));
       await Promise.allSettled(clients.map((client) => (client.status === 'fulfilled' ? client.value.disconnect() : undefined)));
+      shared.destroySockets();
     },
   };
 }

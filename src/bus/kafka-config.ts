@@ -33,3 +33,8 @@ export function parseBrokerList(text: string): string[] {
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');
 }
+
+/** Where the Kafka bus reports what kafkajs and its consumers do (app.ts sends it to the process log). */
+export interface KafkaBusLog {
+  (entry: { level: 'error' | 'warn' | 'info' | 'debug'; message: string; details: Record<string, unknown> }): void;
+}

@@ -1,15 +1,19 @@
-import type { Admin, Batch, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin, Batch, Consumer, KafkaMessage } from 'kafkajs';
 import { toKeytrailError } from '../core/errors.ts';
 import type { BusMessage, Clock, ConsumeOptions, TopicPartition } from '../core/ports.ts';
 import { copartitionedAssigner } from './kafka-assigner.ts';
-import type { ParsedKafkaBusConfig } from './kafka-config.ts';
+import type { TrackedKafka } from './kafka-client.ts';
+import type { KafkaBusLog, ParsedKafkaBusConfig } from './kafka-config.ts';
 
 export interface KafkaConsumeDeps {
-  kafka: Kafka;
+  /** A client of its own: its leftover sockets are ended when the member leaves. */
+  client: TrackedKafka;
   admin: Admin;
   config: ParsedKafkaBusConfig;
   options: ConsumeOptions;
   clock: Clock;
+  log?: KafkaBusLog;
 }
 
 /**
@@ -18,93 +22,122 @@ export interface KafkaConsumeDeps {
  * skipped. On abort the member finishes the chunk in hand, commits it and leaves the group.
  */
 export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
-  const { kafka, config, options, clock } = deps;
+  const { config, options, clock } = deps;
+  const { kafka } = deps.client;
+  if (options.signal?.aborted === true) return;
   const limit = options.maxBatchMessages ?? config.maxBatchMessages;
-  const consumer = kafka.consumer({
-    groupId: options.group,
-    partitionAssigners: [copartitionedAssigner],
-    sessionTimeout: config.sessionTimeoutMs,
-    heartbeatInterval: Math.min(config.heartbeatIntervalMs, Math.floor(config.sessionTimeoutMs / 3)),
-    maxWaitTimeInMs: config.fetchMaxWaitMs,
-    allowAutoTopicCreation: false,
-    retry: { retries: config.retries, maxRetryTime: config.retryMaxMs, initialRetryTime: 300 },
-  });
   let assigned: TopicPartition[] = [];
   let joined = false;
   let inFlight = 0;
   let lastActivityMs = clock.now().getTime();
   let stopping = false;
   let failure: unknown;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
+  let wake: () => void = () => undefined;
+  const halt = new AbortController();
   const stop = (error?: unknown): void => {
     if (error !== undefined && failure === undefined) failure = error;
     stopping = true;
-    finish();
+    halt.abort();
+    wake();
   };
-
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
-    joined = true;
-    lastActivityMs = clock.now().getTime();
-    options.onAssignment?.(assigned);
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    if (!event.payload.restart) stop(toKeytrailError(event.payload.error, 'BUS_KAFKA_CONSUMER_CRASHED', `the Kafka consumer of group ${options.group} stopped`));
-  });
   const onAbort = (): void => stop();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  async function handleChunk(batch: Batch, messages: KafkaMessage[], resolveOffset: (offset: string) => void): Promise<boolean> {
-    inFlight += 1;
-    try {
-      await options.handleBatch(messages.map((message) => toBusMessage(batch, message)));
-    } catch (error) {
-      stop(error);
-      return false;
-    } finally {
-      inFlight -= 1;
-    }
-    const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
-    try {
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-    } catch (error) {
-      // A rebalance took the partition away: its new owner gets these messages again (at least once).
-      if (isRebalanceError(error)) return false;
-      stop(toKeytrailError(error, 'BUS_KAFKA_COMMIT_FAILED', `committing ${batch.topic}[${batch.partition}] at ${next}`));
-      return false;
-    }
-    resolveOffset(messages[messages.length - 1]!.offset);
-    lastActivityMs = clock.now().getTime();
-    return true;
-  }
-
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (let start = 0; start < batch.messages.length; start += limit) {
-          if (stopping || !isRunning() || isStale()) return;
-          if (!(await handleChunk(batch, batch.messages.slice(start, start + limit), resolveOffset))) return;
-          await heartbeat();
-        }
-      },
-    });
-  } catch (error) {
-    stop(toKeytrailError(error, 'BUS_KAFKA_UNAVAILABLE', `cannot start a Kafka consumer for group ${options.group}`));
-  }
-
   const idleTimer = options.untilIdle === true ? watchForIdle() : undefined;
-  await finished;
+
+  // kafkajs restarts a crashed consumer by itself, but a disconnect that meets such a restart leaves a socket
+  // open (tulios/kafkajs#1147), so a process could never exit: each restart here is a fresh consumer instead.
+  let attempt = 0;
+  while (!stopping) {
+    const restart = await runConsumer();
+    if (stopping || restart === undefined) break;
+    attempt += 1;
+    const delayMs = Math.min(config.retryMaxMs, 300 * 2 ** Math.min(attempt, 10));
+    deps.log?.({ level: 'warn', message: `restarting the consumer of group ${options.group} in ${delayMs} ms`, details: { error: String(restart), attempt } });
+    await sleep(delayMs, undefined, { signal: halt.signal }).catch(() => undefined);
+  }
   if (idleTimer !== undefined) clearInterval(idleTimer);
   options.signal?.removeEventListener('abort', onAbort);
-  await consumer.disconnect().catch(() => undefined);
+  const leftover = deps.client.destroySockets();
+  deps.log?.({ level: 'info', message: `left consumer group ${options.group}`, details: { group: options.group, failed: failure !== undefined, leftoverSockets: leftover } });
   if (failure !== undefined) throw failure;
+
+  /** One consumer until stop() or a crash; resolves with the crash's error when a retriable one asks for a restart. */
+  async function runConsumer(): Promise<unknown> {
+    let retriable: unknown;
+    const ended = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const consumer = kafka.consumer({
+      groupId: options.group,
+      partitionAssigners: [copartitionedAssigner],
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(config.heartbeatIntervalMs, Math.floor(config.sessionTimeoutMs / 3)),
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
+      allowAutoTopicCreation: false,
+      // kafkajs asks this only for retriable errors; the answer is always "not by yourself" (see above).
+      retry: { retries: config.retries, maxRetryTime: config.retryMaxMs, initialRetryTime: 300, restartOnFailure: async (error) => ((retriable = error), false) },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+      joined = true;
+      lastActivityMs = clock.now().getTime();
+      options.onAssignment?.(assigned);
+    });
+    let crashed = false;
+    consumer.on(consumer.events.CRASH, (event) => {
+      crashed = true;
+      joined = false;
+      if (retriable === undefined) stop(toKeytrailError(event.payload.error, 'BUS_KAFKA_CONSUMER_CRASHED', `the Kafka consumer of group ${options.group} stopped`));
+      else wake();
+    });
+    const handleChunk = createChunkHandler(consumer);
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (let start = 0; start < batch.messages.length; start += limit) {
+            if (stopping || !isRunning() || isStale()) return;
+            if (!(await handleChunk(batch, batch.messages.slice(start, start + limit), resolveOffset))) return;
+            await heartbeat();
+          }
+        },
+      });
+    } catch (error) {
+      stop(toKeytrailError(error, 'BUS_KAFKA_UNAVAILABLE', `cannot start a Kafka consumer for group ${options.group}`));
+    }
+    await ended;
+    await consumer.disconnect().catch(() => undefined);
+    return crashed && !stopping ? retriable : undefined;
+  }
+
+  function createChunkHandler(consumer: Consumer) {
+    return async (batch: Batch, messages: KafkaMessage[], resolveOffset: (offset: string) => void): Promise<boolean> => {
+      inFlight += 1;
+      try {
+        await options.handleBatch(messages.map((message) => toBusMessage(batch, message)));
+      } catch (error) {
+        stop(error);
+        return false;
+      } finally {
+        inFlight -= 1;
+      }
+      const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
+      try {
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      } catch (error) {
+        // A rebalance took the partition away: its new owner gets these messages again (at least once).
+        if (isRebalanceError(error)) return false;
+        stop(toKeytrailError(error, 'BUS_KAFKA_COMMIT_FAILED', `committing ${batch.topic}[${batch.partition}] at ${next}`));
+        return false;
+      }
+      resolveOffset(messages[messages.length - 1]!.offset);
+      lastActivityMs = clock.now().getTime();
+      return true;
+    };
+  }
 
   function watchForIdle(): NodeJS.Timeout {
     let checking = false;

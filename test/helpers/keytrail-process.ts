@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { afterEach, onTestFailed } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/keytrail.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +21,14 @@ export interface KeytrailProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   kill(signal: NodeJS.Signals): void;
 }
+
+const running = new Set<{ child: ChildProcess; describe(): string }>();
+
+// A test that failed or timed out leaves no stage process behind, and shows what each was last saying.
+afterEach(() => {
+  for (const entry of running) entry.child.kill('SIGKILL');
+  running.clear();
+});
 
 /** `keytrail ARGS` in a child process, as an operator would start it. */
 export function startKeytrail(args: string[], env: NodeJS.ProcessEnv = {}): KeytrailProcess {
@@ -44,8 +53,14 @@ export function startKeytrail(args: string[], env: NodeJS.ProcessEnv = {}): Keyt
       waiter.resolve(line);
     }
   });
+  const entry = { child, describe: () => `keytrail ${args.join(' ')}\n${stderr.slice(-3000)}` };
+  running.add(entry);
+  onTestFailed(() => {
+    if (child.exitCode === null && child.signalCode === null) console.error(`still running when the test failed: ${entry.describe()}`);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
     child.on('close', (code, signal) => {
+      running.delete(entry);
       for (const waiter of waiters) waiter.reject(new Error(`keytrail ${args.join(' ')} exited (${code ?? signal}) before the awaited log line\n${stderr.slice(-4000)}`));
       waiters.clear();
       resolve({ code, signal, stdout, stderr });
