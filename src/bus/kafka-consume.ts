@@ -44,13 +44,19 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const idleTimer = options.untilIdle === true ? watchForIdle() : undefined;
 
-  // kafkajs restarts a crashed consumer by itself, but a disconnect that meets such a restart leaves a socket
-  // open (tulios/kafkajs#1147), so a process could never exit: each restart here is a fresh consumer instead.
+  // kafkajs restarts a crashed consumer by itself, but a disconnect() that meets such a restart is ignored and the
+  // consumer comes back (tulios/kafkajs#1147), so a stopped stage might never exit: restarts happen here instead,
+  // each with a fresh consumer, and give up after `retries` in a row that never rejoined the group.
   let attempt = 0;
   while (!stopping) {
     const restart = await runConsumer();
     if (stopping || restart === undefined) break;
-    attempt += 1;
+    attempt = joined ? 1 : attempt + 1;
+    joined = false;
+    if (attempt > config.retries) {
+      stop(toKeytrailError(restart, 'BUS_KAFKA_UNAVAILABLE', `the Kafka consumer of group ${options.group} could not rejoin after ${config.retries} restarts`));
+      break;
+    }
     const delayMs = Math.min(config.retryMaxMs, 300 * 2 ** Math.min(attempt, 10));
     deps.log?.({ level: 'warn', message: `restarting the consumer of group ${options.group} in ${delayMs} ms`, details: { error: String(restart), attempt } });
     await sleep(delayMs, undefined, { signal: halt.signal }).catch(() => undefined);
@@ -86,7 +92,6 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
     let crashed = false;
     consumer.on(consumer.events.CRASH, (event) => {
       crashed = true;
-      joined = false;
       if (retriable === undefined) stop(toKeytrailError(event.payload.error, 'BUS_KAFKA_CONSUMER_CRASHED', `the Kafka consumer of group ${options.group} stopped`));
       else wake();
     });
