@@ -10,7 +10,8 @@ export type Stage = (typeof STAGES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EmbeddedBusConfig = z.strictObject({
-  partitions: z.int().min(1).max(1024).default(1),
+  /** Fixed when the bus file is created (default 1). */
+  partitions: z.int().min(1).max(1024).optional(),
   /** A member of a consumer group that has not polled for this long is presumed dead. */
   sessionTimeoutMs: z.int().min(100).default(10_000),
 });
@@ -31,7 +32,7 @@ export const RunConfig = z.strictObject({
   once: z.boolean().default(true),
   /** With brokers configured the stages talk over Kafka; without, over the embedded SQLite bus in the data directory. */
   kafka: KafkaBusConfig.optional(),
-  embedded: EmbeddedBusConfig.default({ partitions: 1, sessionTimeoutMs: 10_000 }),
+  embedded: EmbeddedBusConfig.default({ sessionTimeoutMs: 10_000 }),
   logLevel: z.enum(LOG_LEVELS).default('info'),
 });
 export type RunConfig = z.input<typeof RunConfig>;

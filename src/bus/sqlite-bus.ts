@@ -12,7 +12,8 @@ import { GROUP_SCHEMA, joinGroup, type GroupMembership } from './sqlite-group.ts
 
 export const SqliteBusConfig = z.strictObject({
   path: z.string().min(1),
-  partitions: z.int().min(1).max(1024).default(1),
+  /** Fixed when the file is created (default 1); a later open must agree or leave it out. */
+  partitions: z.int().min(1).max(1024).optional(),
   pollIntervalMs: z.int().min(1).default(200),
   maxBatchMessages: z.int().min(1).default(500),
   /** A member that has not polled for this long is presumed dead and its partitions are reassigned. */
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS messages (
   topic TEXT NOT NULL, partition INTEGER NOT NULL, offset INTEGER NOT NULL,
   key TEXT NOT NULL, value BLOB NOT NULL, headers TEXT NOT NULL,
   PRIMARY KEY (topic, partition, offset)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS bus_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS group_offsets (
   grp TEXT NOT NULL, topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
   PRIMARY KEY (grp, topic, partition)) WITHOUT ROWID;
@@ -45,6 +47,7 @@ interface MessageRow {
 export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClock): Bus & { readonly db: Database.Database } {
   const config = SqliteBusConfig.parse(input);
   const db = openDatabase(config.path);
+  const partitions = pinPartitionCount(db, config.path, config.partitions);
   const statements = {
     lastOffset: db.prepare<[string, number], { last: number | null }>('SELECT max(offset) AS last FROM messages WHERE topic = ? AND partition = ?'),
     insert: db.prepare('INSERT INTO messages (topic, partition, offset, key, value, headers) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -58,7 +61,7 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
   const appendAll = db.transaction((topic: string, messages: readonly OutgoingMessage[]) => {
     const next = new Map<number, number>();
     for (const message of messages) {
-      const partition = partitionForKey(message.key, config.partitions);
+      const partition = partitionForKey(message.key, partitions);
       const offset = next.get(partition) ?? (statements.lastOffset.get(topic, partition)?.last ?? -1) + 1;
       statements.insert.run(topic, partition, offset, message.key, message.value, JSON.stringify(stampHeaders(message, clock)));
       next.set(partition, offset + 1);
@@ -88,9 +91,9 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
 
   async function consume(options: ConsumeOptions): Promise<void> {
     const limit = options.maxBatchMessages ?? config.maxBatchMessages;
-    const partitions = options.topics.flatMap((topic) => Array.from({ length: config.partitions }, (_, partition) => ({ topic, partition })));
+    const subscribed = options.topics.flatMap((topic) => Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
     const membership = guard(
-      () => joinGroup(db, { group: options.group, memberId: randomUUID(), partitions, sessionTimeoutMs: config.sessionTimeoutMs, nowMs: () => clock.now().getTime() }),
+      () => joinGroup(db, { group: options.group, memberId: randomUUID(), partitions: subscribed, sessionTimeoutMs: config.sessionTimeoutMs, nowMs: () => clock.now().getTime() }),
       'joining a consumer group on the embedded bus',
     );
     let announced = '';
@@ -138,6 +141,25 @@ function openDatabase(path: string): Database.Database {
     db.exec(SCHEMA);
     return db;
   }, `opening the embedded bus at ${path}`);
+}
+
+/**
+ * Keys were spread over the partition count the file was created with; reading it with another count would
+ * leave whole partitions unread, so the count is stored once and a different one is refused.
+ */
+function pinPartitionCount(db: Database.Database, path: string, configured: number | undefined): number {
+  const stored = guard(() => db.prepare<[], { value: string }>("SELECT value FROM bus_meta WHERE key = 'partitions'").get(), `reading the embedded bus at ${path}`);
+  if (stored === undefined) {
+    const count = configured ?? 1;
+    guard(() => db.prepare("INSERT OR IGNORE INTO bus_meta (key, value) VALUES ('partitions', ?)").run(String(count)), `initialising the embedded bus at ${path}`);
+    return pinPartitionCount(db, path, count);
+  }
+  const count = Number(stored.value);
+  if (configured !== undefined && configured !== count) {
+    db.close();
+    throw new KeytrailError('BUS_CONFIG_INVALID', `the embedded bus at ${path} has ${count} partition(s), not ${configured}; its keys are spread over ${count}`, { details: { stored: count, configured } });
+  }
+  return count;
 }
 
 function guard<T>(action: () => T, what: string): T {
