@@ -27,6 +27,7 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
   if (options.signal?.aborted === true) return;
   const limit = options.maxBatchMessages ?? config.maxBatchMessages;
   let assigned: TopicPartition[] = [];
+  const floors = new Map<string, bigint>();
   let joined = false;
   let inFlight = 0;
   let lastActivityMs = clock.now().getTime();
@@ -87,6 +88,11 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
       assigned = Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
       joined = true;
       lastActivityMs = clock.now().getTime();
+      floors.clear();
+      for (const entry of assigned) {
+        const stored = options.resumeFrom?.(entry);
+        if (stored !== undefined) floors.set(`${entry.topic}\u0000${entry.partition}`, BigInt(stored));
+      }
       options.onAssignment?.(assigned);
     });
     let crashed = false;
@@ -103,9 +109,16 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (let start = 0; start < batch.messages.length; start += limit) {
+          // Messages before the consumer's own stored position were written already (ConsumeOptions.resumeFrom).
+          const floor = floors.get(`${batch.topic}\u0000${batch.partition}`);
+          const fresh = floor === undefined ? batch.messages : batch.messages.filter((message) => BigInt(message.offset) >= floor);
+          if (fresh.length === 0 && batch.messages.length > 0 && !stopping) {
+            if (await commitNext(consumer, batch, batch.messages[batch.messages.length - 1]!.offset)) resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+            return;
+          }
+          for (let start = 0; start < fresh.length; start += limit) {
             if (stopping || !isRunning() || isStale()) return;
-            if (!(await handleChunk(batch, batch.messages.slice(start, start + limit), resolveOffset))) return;
+            if (!(await handleChunk(batch, fresh.slice(start, start + limit), resolveOffset))) return;
             await heartbeat();
           }
         },
@@ -129,19 +142,24 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
       } finally {
         inFlight -= 1;
       }
-      const next = String(BigInt(messages[messages.length - 1]!.offset) + 1n);
-      try {
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-      } catch (error) {
-        // A rebalance took the partition away: its new owner gets these messages again (at least once).
-        if (isRebalanceError(error)) return false;
-        stop(toKeytrailError(error, 'BUS_KAFKA_COMMIT_FAILED', `committing ${batch.topic}[${batch.partition}] at ${next}`));
-        return false;
-      }
+      if (!(await commitNext(consumer, batch, messages[messages.length - 1]!.offset))) return false;
       resolveOffset(messages[messages.length - 1]!.offset);
       lastActivityMs = clock.now().getTime();
       return true;
     };
+  }
+
+  /** Commits the offset after `last`; false when it could not (the batch will be delivered again). */
+  async function commitNext(consumer: Consumer, batch: Batch, last: string): Promise<boolean> {
+    const next = String(BigInt(last) + 1n);
+    try {
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      return true;
+    } catch (error) {
+      // A rebalance took the partition away: its new owner gets these messages again (at least once).
+      if (!isRebalanceError(error)) stop(toKeytrailError(error, 'BUS_KAFKA_COMMIT_FAILED', `committing ${batch.topic}[${batch.partition}] at ${next}`));
+      return false;
+    }
   }
 
   function watchForIdle(): NodeJS.Timeout {

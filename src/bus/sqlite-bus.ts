@@ -77,11 +77,12 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
     }
   });
 
-  function fetchBatch(group: string, owned: readonly TopicPartition[], limit: number): BusMessage[] {
+  function fetchBatch(group: string, owned: readonly TopicPartition[], limit: number, resumed: ReadonlyMap<string, number>): BusMessage[] {
     const batch: BusMessage[] = [];
     for (const { topic, partition } of owned) {
       if (batch.length >= limit) break;
-      const from = statements.committed.get(group, topic, partition)?.next_offset ?? 0;
+      const committed = statements.committed.get(group, topic, partition)?.next_offset ?? 0;
+      const from = Math.max(committed, resumed.get(topicPartitionKey({ topic, partition })) ?? 0);
       for (const row of statements.fetch.all(topic, partition, from, limit - batch.length)) {
         batch.push({ topic, partition, offset: String(row.offset), key: row.key, value: row.value, headers: JSON.parse(row.headers) as Record<string, string> });
       }
@@ -97,15 +98,21 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
       'joining a consumer group on the embedded bus',
     );
     let announced = '';
+    const resumed = new Map<string, number>();
     try {
       while (options.signal?.aborted !== true) {
         const { owned, complete } = guard(() => membership.refresh(), 'renewing group membership on the embedded bus');
         const signature = owned.map(topicPartitionKey).join('\u0001');
         if (signature !== announced) {
           announced = signature;
+          resumed.clear();
+          for (const entry of owned) {
+            const stored = options.resumeFrom?.(entry);
+            if (stored !== undefined) resumed.set(topicPartitionKey(entry), Number(stored));
+          }
           options.onAssignment?.(owned);
         }
-        const batch = guard(() => fetchBatch(options.group, owned, limit), 'reading the embedded bus');
+        const batch = guard(() => fetchBatch(options.group, owned, limit, resumed), 'reading the embedded bus');
         if (batch.length === 0) {
           if (options.untilIdle === true && complete) return;
           await sleep(config.pollIntervalMs, undefined, { signal: options.signal }).catch(() => undefined);

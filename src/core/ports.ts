@@ -56,6 +56,12 @@ export interface ConsumeOptions {
    * the partitions by partition number, so partition n of every subscribed topic goes to one member.
    */
   onAssignment?(partitions: readonly TopicPartition[]): void;
+  /**
+   * For a consumer that stores its own position with its durable write (the sealer keeps offsets in the
+   * chain store's transaction): the next offset to read in a partition it was just given, or undefined. The
+   * bus starts there when it is ahead of the group's committed offset, so nothing already written is replayed.
+   */
+  resumeFrom?(partition: TopicPartition): string | undefined;
 }
 
 export interface Bus {

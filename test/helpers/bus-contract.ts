@@ -100,6 +100,31 @@ export function describeBusContract(name: string, makeFactory: () => BusFactory)
       for (const bus of [producer, busA, busB]) await bus.close();
     });
 
+    it('starts a partition at the position the consumer stored itself when that is ahead of the group, and drains', async () => {
+      const { topics, group } = fresh();
+      const bus = await makeFactory().open();
+      await bus.publish(topics.records, Array.from({ length: 30 }, (_, index) => message('one-key', index)));
+      const partition = partitionForKey('one-key', CONTRACT_PARTITIONS);
+      const asked: TopicPartition[] = [];
+      const seen: number[] = [];
+      await bus.consume({
+        group, topics: [topics.records], untilIdle: true, maxBatchMessages: 7,
+        resumeFrom: (entry) => {
+          asked.push(entry);
+          return entry.partition === partition ? '12' : undefined;
+        },
+        handleBatch: async (batch) => void seen.push(...batch.map(seqOf)),
+      });
+      expect(seen).toEqual(range(12, 30));
+      expect(asked.map((entry) => entry.partition).sort()).toEqual(range(0, CONTRACT_PARTITIONS));
+      // Behind the group's committed offset, a stored position changes nothing.
+      await bus.publish(topics.records, [message('one-key', 30)]);
+      const later: number[] = [];
+      await bus.consume({ group, topics: [topics.records], untilIdle: true, resumeFrom: () => '3', handleBatch: async (batch) => void later.push(...batch.map(seqOf)) });
+      expect(later).toEqual([30]);
+      await bus.close();
+    });
+
     it('publishes dead letters that read back with their code, position and raw bytes', async () => {
       const { topics, group } = fresh();
       const bus = await makeFactory().open();
