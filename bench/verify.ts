@@ -17,7 +17,7 @@ const dir = given ?? mkdtempSync(join(tmpdir(), 'keytrail-bench-verify-'));
 try {
   if (given === undefined) {
     process.stderr.write(`sealing ${parseCount(1_000_000)} entries to verify (not timed)…\n`);
-    const sealed = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', fileURLToPath(new URL('./seal.ts', import.meta.url)), `--entries=${parseCount(1_000_000)}`, `--keep=${dir}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const sealed = spawnSync(process.execPath, ['--no-warnings', fileURLToPath(new URL('./seal.ts', import.meta.url)), `--entries=${parseCount(1_000_000)}`, `--keep=${dir}`], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (sealed.status !== 0) throw new Error('sealing the bench log failed');
   }
   const key = readFileSync(join(dir, 'keys', 'verifier.key'), 'utf8').trim();

@@ -1,34 +1,25 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { z } from 'zod';
-import { createSqliteBus } from './bus/sqlite-bus.ts';
-import { createTopicNames, TopicConfig } from './bus/topics.ts';
+import { mkdirSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import { openBus } from './app/open-bus.ts';
+import { parseRunConfig, type ParsedRunConfig, type RunConfig, type Stage } from './app/run-config.ts';
+import { loadOrCreateSignerKey } from './app/signer-key.ts';
+import { createStageBus } from './app/stage-bus.ts';
+import { createTopicNames } from './bus/topics.ts';
 import { dataDirPath } from './core/data-dir.ts';
-import { KeytrailError } from './core/errors.ts';
-import type { Clock } from './core/ports.ts';
+import type { Bus, Clock, TopicNames } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
-import { schemaError } from './core/schema-error.ts';
 import { createCorrelator, type CorrelatorCounts } from './correlate/correlator.ts';
 import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
 import { INGEST_SOURCES } from './ingest/sources.ts';
 import { openIngestState } from './ingest/state.ts';
-import { SealerConfig } from './seal/config.ts';
 import { createSealer, type SealerCounts } from './seal/sealer.ts';
 import { loadNoteSigners, recordVerifierKeys } from './seal/signer-keys.ts';
-import { createNoteSigner, generateNoteKeyPair } from './seal/signer.ts';
+import type { NoteSigner } from './seal/signer.ts';
 import { openChainStore } from './seal/store.ts';
 import { summariseChain, type ChainSummary } from './seal/summary.ts';
 
-export const RunConfig = z.strictObject({
-  dataDir: z.string().min(1),
-  origin: z.string().regex(/^[^\s+]+$/, 'an origin has no spaces or "+"').default('keytrail.local/log'),
-  signerKeyFile: z.string().min(1).optional().describe('Path to the PRIVATE+KEY signer key; by default keys/signer.key in the data directory'),
-  inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
-  topics: TopicConfig.default({ prefix: '' }),
-  seal: SealerConfig.prefault({}),
-});
-export type RunConfig = z.input<typeof RunConfig>;
+export { parseRunConfig, RunConfig, STAGES, type Stage } from './app/run-config.ts';
 
 export interface InputSummary {
   source: string;
@@ -36,93 +27,154 @@ export interface InputSummary {
   counts: IngestCounts;
 }
 
-export interface BackfillSummary {
+/** What one `keytrail run` did; a stage this process did not run has no entry. */
+export interface RunSummary {
   dataDir: string;
   origin: string;
+  bus: 'kafka' | 'embedded';
+  stages: Stage[];
   inputs: InputSummary[];
-  correlator: CorrelatorCounts;
-  sealer: SealerCounts;
+  correlator?: CorrelatorCounts;
+  sealer?: SealerCounts;
   /** The records this run sealed. */
-  chain: ChainSummary;
-  signerKey: { verifierKey: string; generated: boolean; path: string };
+  chain?: ChainSummary;
+  signerKey?: { verifierKey: string; generated: boolean; path: string };
   /** Every key that signed this run's checkpoints (two during a rotation). */
-  verifierKeys: string[];
+  verifierKeys?: string[];
 }
 
-export function parseRunConfig(input: unknown): z.output<typeof RunConfig> {
-  const parsed = RunConfig.safeParse(input);
-  if (!parsed.success) throw schemaError('CLI_CONFIG_INVALID', 'invalid configuration', parsed.error);
-  return parsed.data;
+export type BackfillSummary = Required<RunSummary>;
+
+export interface RunOptions {
+  clock?: Clock;
+  /** Streaming mode runs until this aborts, then stops intake, finishes the batch in hand, commits and disconnects. */
+  signal?: AbortSignal;
+  log?: Logger;
+  /** Where `{"env": NAME}` signer key references are looked up. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Signing {
+  signers: NoteSigner[];
+  summary: NonNullable<RunSummary['signerKey']>;
 }
 
 /**
- * Backfill mode (`keytrail run --once`): ingest every input file, correlate until the events topics
- * are drained, close every window, seal until the records topic is drained. Stages talk only through
- * the bus; this function is the one place that knows them all.
+ * `keytrail run`: the stages this process was given, over Kafka or the embedded bus. With `once`
+ * (backfill) it ingests the inputs, drains the events topics, closes every window, drains the records
+ * topic and returns; otherwise the consuming stages run side by side until the signal aborts. Stages
+ * talk only through the bus; this function is the one place that knows them all.
  */
-export async function runBackfill(input: RunConfig, clock: Clock = systemClock, env: NodeJS.ProcessEnv = process.env): Promise<BackfillSummary> {
+export async function runPipeline(input: RunConfig, options: RunOptions = {}): Promise<RunSummary> {
   const config = parseRunConfig(input);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: config.logLevel ?? (config.once ? 'warn' : 'info'), base: { name: 'keytrail' } }, pino.destination({ fd: 2, sync: true }));
   mkdirSync(config.dataDir, { recursive: true });
-  const configured = loadNoteSigners(config.seal.signerKeys, env, config.origin);
-  const signerKey = configured.length > 0 ? { signer: configured[0]!, generated: false, path: '(configured)' } : loadOrCreateSignerKey(config.dataDir, config.origin, config.signerKeyFile);
-  const signers = configured.length > 0 ? configured : [signerKey.signer];
-  recordVerifierKeys(config.dataDir, signers);
+  const runs = (stage: Stage): boolean => config.stages.includes(stage);
+  const signing = runs('seal') ? loadSigning(config, options.env ?? process.env) : undefined;
   const topics = createTopicNames(config.topics);
-  const bus = createSqliteBus({ path: dataDirPath(config.dataDir, 'bus') });
-  const ingestState = openIngestState(dataDirPath(config.dataDir, 'ingest'));
-  const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
-  const store = openChainStore(dataDirPath(config.dataDir, 'chain'), config.origin);
+  const opened = openBus(config, clock, log);
+  const summary: RunSummary = { dataDir: config.dataDir, origin: config.origin, bus: opened.kind, stages: config.stages, inputs: [] };
+  log.info({ bus: opened.kind, stages: config.stages, once: config.once, topics }, 'run started');
+  try {
+    if (runs('ingest')) summary.inputs = await ingestInputs(config, opened.bus, topics, clock, log);
+    const consuming: Promise<void>[] = [];
+    if (runs('correlate')) consuming.push(runCorrelateStage(config, opened.bus, topics, clock, log, options.signal, summary));
+    // In backfill the sealer starts once the correlator closed every window, so it drains everything in one pass.
+    if (config.once) await Promise.all(consuming.splice(0));
+    if (runs('seal')) consuming.push(runSealStage(config, opened.bus, topics, clock, log, options.signal, signing!, summary));
+    await Promise.all(consuming);
+    log.info({ correlator: summary.correlator, sealer: summary.sealer }, 'run finished');
+    return summary;
+  } finally {
+    await opened.bus.close();
+    log.debug({ bus: opened.kind }, 'bus closed');
+  }
+}
+
+/** Backfill on every stage in this process (`keytrail demo`, `keytrail run --once`). */
+export async function runBackfill(input: RunConfig, clock: Clock = systemClock, env: NodeJS.ProcessEnv = process.env): Promise<BackfillSummary> {
+  const summary = await runPipeline({ ...input, once: true, stages: ['ingest', 'correlate', 'seal'] }, { clock, env, log: pino({ level: 'silent' }) });
+  return summary as BackfillSummary;
+}
+
+/**
+ * Checkpoint signers: the configured key references (several during a rotation), or else the key file
+ * given or kept in the data directory (generated on first use). Every key that signs is listed in
+ * keys/verifier.key so old checkpoints stay verifiable.
+ */
+function loadSigning(config: ParsedRunConfig, env: NodeJS.ProcessEnv): Signing {
+  const configured = loadNoteSigners(config.seal.signerKeys, env, config.origin);
+  const signing: Signing =
+    configured.length > 0
+      ? { signers: configured, summary: { verifierKey: configured[0]!.verifierKey, generated: false, path: '(configured)' } }
+      : (() => {
+          const key = loadOrCreateSignerKey(config.dataDir, config.origin, config.signerKeyFile);
+          return { signers: [key.signer], summary: { verifierKey: key.signer.verifierKey, generated: key.generated, path: key.path } };
+        })();
+  recordVerifierKeys(config.dataDir, signing.signers);
+  return signing;
+}
+
+async function ingestInputs(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger): Promise<InputSummary[]> {
+  const state = openIngestState(dataDirPath(config.dataDir, 'ingest'));
   try {
     const inputs: InputSummary[] = [];
     for (const spec of config.inputs) {
-      inputs.push({ ...spec, counts: await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock, state: ingestState }) });
+      const counts = await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock, state });
+      log.info({ stage: 'ingest', ...spec, counts }, 'input ingested');
+      inputs.push({ ...spec, counts });
     }
-    const correlator = createCorrelator({ bus, topics, state, clock });
-    await correlator.run({ untilIdle: true });
-    await correlator.closeAll('end-of-input');
-    const sealer = createSealer({ bus, topics, store, signers, clock, config: config.seal });
-    const sizeBefore = store.head().size;
-    await sealer.run({ untilIdle: true });
-    return {
-      dataDir: config.dataDir,
-      origin: config.origin,
-      inputs,
-      correlator: correlator.counts,
-      sealer: sealer.counts,
-      chain: summariseChain(store, sizeBefore),
-      signerKey: { verifierKey: signerKey.signer.verifierKey, generated: signerKey.generated, path: signerKey.path },
-      verifierKeys: signers.map((signer) => signer.verifierKey),
-    };
+    return inputs;
   } finally {
-    store.close();
     state.close();
-    ingestState.close();
-    await bus.close();
   }
 }
 
-/**
- * The signer key is read by reference and never printed. Without one configured, a key is generated
- * once into the data directory (mode 0600), and its verifier key is written beside it.
- */
-function loadOrCreateSignerKey(dataDir: string, origin: string, configured: string | undefined) {
-  const path = configured ?? dataDirPath(dataDir, 'signerKey');
-  let generated = false;
-  if (configured === undefined && !existsSync(path)) {
-    const pair = generateNoteKeyPair(origin);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${pair.signerKey}\n`, { mode: 0o600, flag: 'wx' });
-    generated = true;
-  }
-  let text: string;
+async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger, signal: AbortSignal | undefined, summary: RunSummary): Promise<void> {
+  const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new KeytrailError('CORE_KEY_FILE_UNREADABLE', `cannot read the signer key file ${path}`, { cause: error });
+    const stageBus = createStageBus(bus, {
+      groupPrefix: config.topics.prefix,
+      onAssignment: (partitions) => log.info({ stage: 'correlate', partitions }, 'partitions assigned'),
+      onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled'),
+    });
+    const correlator = createCorrelator({ bus: stageBus, topics, state, clock });
+    summary.correlator = correlator.counts;
+    await correlator.run({ untilIdle: config.once, signal });
+    if (config.once) await correlator.closeAll('end-of-input');
+    log.info({ stage: 'correlate', counts: correlator.counts }, 'stage stopped');
+  } finally {
+    state.close();
   }
-  const signer = createNoteSigner(text);
-  if (signer.name !== origin) {
-    throw new KeytrailError('CLI_CONFIG_INVALID', `the signer key is named ${signer.name} but the log origin is ${origin}; C2SP checkpoints want the key name to equal the origin`);
+}
+
+async function runSealStage(
+  config: ParsedRunConfig,
+  bus: Bus,
+  topics: TopicNames,
+  clock: Clock,
+  log: Logger,
+  signal: AbortSignal | undefined,
+  signing: Signing,
+  summary: RunSummary,
+): Promise<void> {
+  const store = openChainStore(dataDirPath(config.dataDir, 'chain'), config.origin);
+  try {
+    const sizeBefore = store.head().size;
+    const stageBus = createStageBus(bus, {
+      groupPrefix: config.topics.prefix,
+      onAssignment: (partitions) => log.info({ stage: 'seal', partitions }, 'partitions assigned'),
+      onBatch: (batch) => log.debug({ stage: 'seal', messages: batch.length, chainSize: store.head().size, counts: sealer.counts }, 'batch handled'),
+    });
+    const sealer = createSealer({ bus: stageBus, topics, store, signers: signing.signers, clock, config: config.seal });
+    summary.sealer = sealer.counts;
+    summary.signerKey = signing.summary;
+    summary.verifierKeys = signing.signers.map((signer) => signer.verifierKey);
+    await sealer.run({ untilIdle: config.once, signal });
+    summary.chain = summariseChain(store, sizeBefore);
+    log.info({ stage: 'seal', counts: sealer.counts, chainSize: store.head().size }, 'stage stopped');
+  } finally {
+    store.close();
   }
-  return { signer, generated, path };
 }

@@ -21,7 +21,7 @@ const tempDir = useTempDirs();
 
 /** Runs the worker; with `killAfter`, kill -9 it as soon as it reports that many handled batches. */
 function runWorker(dataDir: string, signerKey: string, killAfter?: number): Promise<{ killed: boolean }> {
-  const child = spawn(process.execPath, ['--experimental-strip-types', '--no-warnings', WORKER, dataDir, signerKey, ORIGIN], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--no-warnings', WORKER, dataDir, signerKey, ORIGIN], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
     if (killAfter !== undefined && line === `batch ${killAfter}`) child.kill('SIGKILL');

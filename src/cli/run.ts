@@ -1,37 +1,108 @@
-import { runBackfill } from '../app.ts';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { parseBrokerList } from '../bus/kafka-config.ts';
+import { parseRunConfig, runPipeline, STAGES, type RunSummary } from '../app.ts';
+import type { ParsedRunConfig } from '../app/run-config.ts';
 import { KeytrailError } from '../core/errors.ts';
 import type { Command } from './command.ts';
-import { parseCommandArgs, usageError } from './command.ts';
-import { formatRunSummary } from './summary.ts';
+import { parseCommandArgs } from './command.ts';
+import { formatRunSummary, formatStageSummary } from './summary.ts';
 
-/** `keytrail run --once --data-dir DIR --input SOURCE:PATH ...`: backfill the given files to completion. */
+const OPTIONS = {
+  once: { type: 'boolean', default: false },
+  'data-dir': { type: 'string' },
+  input: { type: 'string', multiple: true, default: [] as string[] },
+  stages: { type: 'string' },
+  brokers: { type: 'string' },
+  partitions: { type: 'string' },
+  origin: { type: 'string' },
+  'signer-key': { type: 'string' },
+  'topic-prefix': { type: 'string' },
+  'log-level': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} satisfies ParseArgsOptionsConfig;
+
+/** Environment variables `keytrail run` reads when the matching flag is absent (docker-compose.yml uses them). */
+export const RUN_ENVIRONMENT = [
+  'KEYTRAIL_DATA_DIR',
+  'KEYTRAIL_KAFKA_BROKERS',
+  'KEYTRAIL_KAFKA_SESSION_TIMEOUT_MS',
+  'KEYTRAIL_KAFKA_RETRIES',
+  'KEYTRAIL_KAFKA_REPLICATION_FACTOR',
+  'KEYTRAIL_KAFKA_CLIENT_ID',
+  'KEYTRAIL_PARTITIONS',
+  'KEYTRAIL_STAGES',
+  'KEYTRAIL_TOPIC_PREFIX',
+  'KEYTRAIL_SIGNER_KEY_FILE',
+  'KEYTRAIL_LOG_LEVEL',
+] as const;
+
+/**
+ * `keytrail run`: the pipeline, or some of its stages, over Kafka (--brokers) or the embedded bus.
+ * --once backfills the inputs and exits; without it the stages stream until SIGTERM or SIGINT.
+ */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the pipeline over input files into a data directory (backfill with --once)',
-  usage: 'keytrail run --once --data-dir DIR --input SOURCE:PATH [--input ...] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--json]',
+  summary: 'run the pipeline (or some stages) over Kafka or the embedded bus; --once backfills and exits',
+  usage:
+    'keytrail run --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--json]',
   async run(argv, io) {
-    const { values } = parseCommandArgs(this, argv, {
-      once: { type: 'boolean', default: false },
-      'data-dir': { type: 'string' },
-      input: { type: 'string', multiple: true, default: [] },
-      origin: { type: 'string' },
-      'signer-key': { type: 'string' },
-      'topic-prefix': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
-    if (!values.once) throw usageError(this, 'only backfill mode is available: pass --once');
-    if (values['data-dir'] === undefined) throw usageError(this, '--data-dir is required');
-    const summary = await runBackfill({
-      dataDir: values['data-dir'],
-      origin: values.origin,
-      signerKeyFile: values['signer-key'] ?? io.env.KEYTRAIL_SIGNER_KEY_FILE,
-      inputs: values.input.map(parseInputSpec),
-      topics: { prefix: values['topic-prefix'] ?? '' },
-    });
-    io.stdout(values.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
-    return 0;
+    const { config, json } = parseRunCommand(this, argv, io.env);
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    if (!config.once) {
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    }
+    try {
+      const summary = await runPipeline(config, { signal: controller.signal });
+      io.stdout(json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+      return 0;
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    }
   },
 };
+
+/** Flags first, then KEYTRAIL_* variables, then the schema's defaults; every problem is reported at once. */
+export function parseRunCommand(command: Command, argv: string[], env: NodeJS.ProcessEnv): { config: ParsedRunConfig; json: boolean } {
+  const { values } = parseCommandArgs(command, argv, OPTIONS);
+  const brokers = values.brokers ?? env.KEYTRAIL_KAFKA_BROKERS;
+  const partitions = toInteger(values.partitions ?? env.KEYTRAIL_PARTITIONS);
+  const kafkaTuning = {
+    clientId: env.KEYTRAIL_KAFKA_CLIENT_ID,
+    sessionTimeoutMs: toInteger(env.KEYTRAIL_KAFKA_SESSION_TIMEOUT_MS),
+    retries: toInteger(env.KEYTRAIL_KAFKA_RETRIES),
+    replicationFactor: toInteger(env.KEYTRAIL_KAFKA_REPLICATION_FACTOR),
+  };
+  const stages = values.stages ?? env.KEYTRAIL_STAGES;
+  const config = parseRunConfig({
+    dataDir: values['data-dir'] ?? env.KEYTRAIL_DATA_DIR,
+    origin: values.origin,
+    signerKeyFile: values['signer-key'] ?? env.KEYTRAIL_SIGNER_KEY_FILE,
+    inputs: values.input.map(parseInputSpec),
+    topics: { prefix: values['topic-prefix'] ?? env.KEYTRAIL_TOPIC_PREFIX ?? '' },
+    stages: stages === undefined ? undefined : stages.split(',').map((stage) => stage.trim()),
+    once: values.once,
+    kafka: brokers === undefined || brokers.trim() === '' ? undefined : { brokers: parseBrokerList(brokers), partitions, ...kafkaTuning },
+    embedded: brokers === undefined || brokers.trim() === '' ? { partitions } : undefined,
+    logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL,
+  });
+  if (config.inputs.length > 0 && !config.stages.includes('ingest')) {
+    throw new KeytrailError('CLI_USAGE', `--input needs the ingest stage, but --stages is ${config.stages.join(',')}`);
+  }
+  return { config, json: values.json };
+}
+
+function toInteger(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+}
+
+function formatSummary(summary: RunSummary): string {
+  const everything = STAGES.every((stage) => summary.stages.includes(stage));
+  return everything && summary.chain !== undefined ? formatRunSummary(summary as Required<RunSummary>) : formatStageSummary(summary);
+}
 
 /** `SOURCE:PATH`, split at the first colon so paths may contain colons. */
 export function parseInputSpec(spec: string): { source: string; path: string } {

@@ -1,4 +1,4 @@
-import type { BackfillSummary } from '../app.ts';
+import type { BackfillSummary, RunSummary } from '../app.ts';
 import type { VerifyReport } from '../verify/report.ts';
 
 const KIND_ORDER = ['attributed', 'unattributed', 'unconfirmed', 'service', 'lifecycle', 'correction'] as const;
@@ -47,5 +47,24 @@ export function formatRunSummary(summary: BackfillSummary, verification?: Verify
     const signaturesOk = verification.checkpoints.verified === verification.checkpoints.total && verification.checkpoints.total > 0;
     lines.push(`  checkpoint signature ${mark(signaturesOk && verification.ok)} / chain ${mark(verification.ok)}`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The summary of a process that ran some of the stages (`keytrail run --stages ...`). */
+export function formatStageSummary(summary: RunSummary): string {
+  const lines = [`stages ${summary.stages.join(', ')} over the ${summary.bus === 'kafka' ? 'Kafka' : 'embedded'} bus`];
+  for (const input of summary.inputs) {
+    const { counts } = input;
+    lines.push(`  ingest    ${input.source} ${counts.published} published, ${counts.deadLettered} to dead-letter, ${counts.filtered} skipped   ${input.path}`);
+  }
+  if (summary.correlator !== undefined) {
+    const counts = summary.correlator;
+    lines.push(`  correlate ${counts.kmsEvents} KMS + ${counts.appEvents} app events → ${counts.records} records, ${counts.duplicates} duplicates, ${counts.deadLettered} to dead-letter`);
+  }
+  if (summary.sealer !== undefined) {
+    const counts = summary.sealer;
+    lines.push(`  seal      ${counts.received} received, ${counts.sealed} sealed, ${counts.duplicates} duplicates, ${counts.deadLettered} to dead-letter, ${counts.checkpoints} checkpoints`);
+  }
+  if (summary.chain !== undefined) lines.push(`  chain     ${summary.origin} head ${summary.chain.headHex}`);
   return `${lines.join('\n')}\n`;
 }

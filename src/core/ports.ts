@@ -32,23 +32,44 @@ export interface BusMessage {
   headers: Record<string, string>;
 }
 
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
 export interface ConsumeOptions {
   group: string;
   topics: readonly string[];
   maxBatchMessages?: number;
   /**
    * Handles one batch. The batch's offsets are committed only after this resolves, so it must finish
-   * every durable write first; if it throws, nothing is committed and the batch is delivered again.
+   * every durable write first; if it throws, nothing is committed, consume() rejects with that error, and
+   * the group's next consumer gets the batch again.
    */
   handleBatch(batch: readonly BusMessage[]): Promise<void>;
   /** Backfill mode: return once every subscribed topic is drained instead of waiting for more. */
   untilIdle?: boolean;
   /** Streaming mode stops when this aborts (after the batch in hand is handled and committed). */
   signal?: AbortSignal;
+  /**
+   * Called whenever this member's partitions change (joining, a rebalance). Members of one group split
+   * the partitions by partition number, so partition n of every subscribed topic goes to one member.
+   */
+  onAssignment?(partitions: readonly TopicPartition[]): void;
+  /**
+   * For a consumer that stores its own position with its durable write (the sealer keeps offsets in the
+   * chain store's transaction): the next offset to read in a partition it was just given, or undefined. The
+   * bus starts there when it is ahead of the group's committed offset, so nothing already written is replayed.
+   */
+  resumeFrom?(partition: TopicPartition): string | undefined;
 }
 
 export interface Bus {
-  /** Resolves once every message is durable (fsync'd or acknowledged by all in-sync replicas). */
+  /**
+   * Resolves once every message is durable (fsync'd or acknowledged by all in-sync replicas). Messages with
+   * one key go to one partition (Kafka's murmur2 partitioner on both buses) and keep their order; headers
+   * missing the schema version or the ingest time get them.
+   */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Consumes as one member of a consumer group until idle (backfill) or aborted (streaming). */
   consume(options: ConsumeOptions): Promise<void>;

@@ -59,6 +59,8 @@ export function createSealer(deps: SealerDeps): Sealer {
           topics: [deps.topics.records],
           maxBatchMessages: deps.config.maxBatchMessages,
           untilIdle: options.untilIdle,
+          // The offsets stored in the chain store's own transactions say exactly what is sealed: resume there.
+          resumeFrom: (partition) => deps.store.storedOffsets().find((stored) => stored.topic === partition.topic && stored.partition === partition.partition)?.nextOffset,
           signal: options.signal === undefined ? stop.signal : AbortSignal.any([options.signal, stop.signal]),
           handleBatch: async (batch) => {
             // Dead letters are published after the entries are durable; a crash in between replays the

@@ -1,5 +1,5 @@
 // Golden chain vectors (fixtures/chain/): the sealer's output for records.ndjson under a fixed clock
-// and a fixed, public test key. `node --experimental-strip-types test/helpers/golden-chain.ts --write`
+// and a fixed, public test key. `node test/helpers/golden-chain.ts --write`
 // regenerates the files; the sealer's tests compare a fresh sealing with them byte for byte, and the
 // verifier's tests check them with the verifier's own code.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -54,7 +54,7 @@ export async function checkIngestorProperty(source: IngestSource, bases: readonl
         await harness.close();
       }
     }),
-    { numRuns: PROPERTY_RUNS },
+    { numRuns: PROPERTY_RUNS, seed: Number(process.env.KEYTRAIL_PROPERTY_SEED ?? Date.now()) | 0 },
   );
   return fed;
 }

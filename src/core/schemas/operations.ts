@@ -46,3 +46,11 @@ const LIFECYCLE = new Set<string>(LIFECYCLE_OPERATIONS);
 export function isLifecycleOperation(operation: Operation): boolean {
   return LIFECYCLE.has(operation);
 }
+
+/**
+ * The operation a provider's name maps to in `table`, or `other`. Only the table's own entries count: a
+ * provider name such as `toString` or `constructor` must not find Object.prototype's members.
+ */
+export function lookupOperation(table: Readonly<Record<string, Operation>>, name: string): Operation {
+  return Object.hasOwn(table, name) ? table[name]! : 'other';
+}

@@ -1,4 +1,4 @@
-import type { Operation } from '../../core/schemas/operations.ts';
+import { lookupOperation, type Operation } from '../../core/schemas/operations.ts';
 
 /**
  * AWS KMS API actions (AWS KMS API Reference, "Actions") → normalised operations. CloudTrail logs each
@@ -69,5 +69,5 @@ export const AWS_KMS_OPERATIONS: Readonly<Record<string, Operation>> = {
 };
 
 export function normaliseAwsOperation(eventName: string): Operation {
-  return AWS_KMS_OPERATIONS[eventName] ?? 'other';
+  return lookupOperation(AWS_KMS_OPERATIONS, eventName);
 }

@@ -26,7 +26,7 @@ export function canonicalClaimName(name: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, '');
-  return CANONICAL[flat] ?? flat;
+  return Object.hasOwn(CANONICAL, flat) ? CANONICAL[flat]! : flat;
 }
 
 /** Claims from a claim map (`identity.claim` of resource-log JSON, `Identity.claim` of AZKVAuditLogs). */

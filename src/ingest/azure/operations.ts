@@ -1,4 +1,4 @@
-import type { Operation } from '../../core/schemas/operations.ts';
+import { lookupOperation, type Operation } from '../../core/schemas/operations.ts';
 
 /**
  * Key Vault `AuditEvent` operation names for keys (MicrosoftDocs azure-security-docs
@@ -42,5 +42,5 @@ export function isKeyOperation(operationName: string): boolean {
 }
 
 export function normaliseAzureOperation(operationName: string): Operation {
-  return AZURE_KEY_OPERATIONS[operationName] ?? 'other';
+  return lookupOperation(AZURE_KEY_OPERATIONS, operationName);
 }

@@ -1,4 +1,4 @@
-import type { Operation } from '../../core/schemas/operations.ts';
+import { lookupOperation, type Operation } from '../../core/schemas/operations.ts';
 
 /**
  * Cloud KMS methods (googleapis google/cloud/kms/v1: KeyManagementService, Autokey, AutokeyAdmin,
@@ -95,5 +95,5 @@ export function normaliseGcpOperation(methodName: string, request?: Record<strin
     if (state === 'DISABLED') return 'disable';
     if (state === 'ENABLED') return 'enable';
   }
-  return GCP_KMS_OPERATIONS[short] ?? 'other';
+  return lookupOperation(GCP_KMS_OPERATIONS, short);
 }

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { KafkaBusConfig } from '../bus/kafka-config.ts';
+import { TopicConfig } from '../bus/topics.ts';
+import { schemaError } from '../core/schema-error.ts';
+import { INGEST_SOURCES } from '../ingest/sources.ts';
+import { SealerConfig } from '../seal/config.ts';
+
+export const STAGES = ['ingest', 'correlate', 'seal'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const EmbeddedBusConfig = z.strictObject({
+  /** Fixed when the bus file is created (default 1). */
+  partitions: z.int().min(1).max(1024).optional(),
+  /** A member of a consumer group that has not polled for this long is presumed dead. */
+  sessionTimeoutMs: z.int().min(100).default(10_000),
+});
+
+export const RunConfig = z.strictObject({
+  dataDir: z.string().min(1),
+  origin: z.string().regex(/^[^\s+]+$/, 'an origin has no spaces or "+"').default('keytrail.local/log'),
+  signerKeyFile: z.string().min(1).optional().describe('Path to the PRIVATE+KEY signer key; by default keys/signer.key in the data directory'),
+  inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
+  topics: TopicConfig.default({ prefix: '' }),
+  /** The stages this process runs; the others may run in other processes, sharing the bus. */
+  stages: z
+    .array(z.enum(STAGES))
+    .min(1)
+    .refine((stages) => new Set(stages).size === stages.length, 'a stage is listed twice')
+    .default([...STAGES]),
+  /** Backfill: ingest the inputs, drain, close every window, seal, exit. Otherwise stream until stopped. */
+  once: z.boolean().default(true),
+  /** With brokers configured the stages talk over Kafka; without, over the embedded SQLite bus in the data directory. */
+  kafka: KafkaBusConfig.optional(),
+  embedded: EmbeddedBusConfig.default({ sessionTimeoutMs: 10_000 }),
+  /** Logs go to stderr as JSON lines; by default warnings only for a backfill, info when streaming. */
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  /** Checkpoint cadence, heartbeat and signer keys (src/seal/config.ts). */
+  seal: SealerConfig.prefault({}),
+});
+export type RunConfig = z.input<typeof RunConfig>;
+export type ParsedRunConfig = z.output<typeof RunConfig>;
+
+export function parseRunConfig(input: unknown): ParsedRunConfig {
+  const parsed = RunConfig.safeParse(input);
+  if (!parsed.success) throw schemaError('CLI_CONFIG_INVALID', 'invalid configuration', parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, inject, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { runBackfill } from '../src/app.ts';
+import { listDemoInputs } from '../src/cli/demo.ts';
+import { verifyDataDirectory } from '../src/verify/data-dir.ts';
+import { runCli } from './helpers/cli.ts';
+import { startKeytrail } from './helpers/keytrail-process.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
+
+const tempDir = useTempDirs();
+const demoInputs = listDemoInputs().flatMap((input) => ['--input', `${input.source}:${input.path}`]);
+
+describe('keytrail run', () => {
+  it('rejects an unknown stage and a bad partition count at once, with exit code 2', () => {
+    const result = runCli(['run', '--once', '--data-dir', tempDir(), '--stages', 'ingest,sort', '--partitions', 'four']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error CLI_CONFIG_INVALID: /);
+    expect(result.stderr).toContain('stages.[1]');
+    expect(result.stderr).toContain('embedded.partitions');
+  });
+
+  it('names the broker it could not reach and exits 3 when no broker answers', () => {
+    const result = runCli(['run', '--once', '--data-dir', tempDir(), '--brokers', '127.0.0.1:1', '--log-level', 'silent', ...demoInputs], { KEYTRAIL_KAFKA_RETRIES: '1' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toMatch(/^error BUS_KAFKA_UNAVAILABLE: cannot connect the Kafka .* to 127\.0\.0\.1:1: /);
+  });
+
+  it('backfills over Kafka with --brokers and seals what the embedded bus seals, in a chain that verifies', async () => {
+    const embedded = await runBackfill({ dataDir: tempDir(), inputs: listDemoInputs() });
+    const dataDir = tempDir();
+    const result = runCli(['run', '--once', '--json', '--data-dir', dataDir, '--brokers', inject('kafkaBrokers'), '--topic-prefix', `r${randomUUID().slice(0, 8)}.`, '--log-level', 'silent', ...demoInputs]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout) as typeof embedded & { bus: string };
+    expect(summary.bus).toBe('kafka');
+    expect(summary.chain.kinds).toEqual(embedded.chain.kinds);
+    expect(summary.chain.size).toBe(embedded.chain.size);
+    expect(verifyDataDirectory(dataDir).ok).toBe(true);
+  });
+
+  it('streams on the embedded bus until SIGTERM, then finishes the batch in hand, commits and exits 0', async () => {
+    const backfill = await runBackfill({ dataDir: tempDir(), inputs: listDemoInputs() });
+    // Without --once no window closes, so what streams through is what joined or stands alone.
+    const streamed = (backfill.chain.kinds.attributed ?? 0) + (backfill.chain.kinds.service ?? 0) + (backfill.chain.kinds.lifecycle ?? 0);
+    const dataDir = join(tempDir(), 'data');
+    const run = startKeytrail(['run', '--data-dir', dataDir, '--log-level', 'debug', ...demoInputs]);
+    await run.waitForLog((line) => line.msg === 'batch handled' && line.stage === 'seal' && line.chainSize === streamed);
+    run.kill('SIGTERM');
+    const exit = await run.exited;
+    expect(exit.code).toBe(0);
+    expect(exit.stdout).toMatch(new RegExp(`\\n  attributed +${backfill.chain.kinds.attributed}\\n`));
+    expect(exit.stdout).toMatch(/\n  unattributed +0\n/);
+    expect(verifyDataDirectory(dataDir).ok).toBe(true);
+
+    // The offsets were committed: a backfill of the same data directory only closes the windows left open.
+    const rest = runCli(['run', '--once', '--json', '--data-dir', dataDir, '--log-level', 'silent']);
+    expect(rest.status).toBe(0);
+    const summary = JSON.parse(rest.stdout) as typeof backfill;
+    expect(summary.correlator.kmsEvents + summary.correlator.appEvents).toBe(0);
+    expect(summary.sealer.sealed).toBe(backfill.chain.size - streamed);
+    expect(summary.sealer.duplicates).toBe(0);
+  });
+});
