@@ -90,6 +90,19 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
     return batch;
   }
 
+  /**
+   * Backfill ends when the group as a whole has consumed every subscribed partition, not merely when this
+   * member's share is empty: a partition still leased by a member that was killed must wait for the lease
+   * to expire and be taken over, or its messages would be left for no one.
+   */
+  function groupDrained(group: string, subscribed: readonly TopicPartition[], resumed: ReadonlyMap<string, number>): boolean {
+    return subscribed.every(({ topic, partition }) => {
+      const end = (statements.lastOffset.get(topic, partition)?.last ?? -1) + 1;
+      const committed = statements.committed.get(group, topic, partition)?.next_offset ?? 0;
+      return Math.max(committed, resumed.get(topicPartitionKey({ topic, partition })) ?? 0) >= end;
+    });
+  }
+
   async function consume(options: ConsumeOptions): Promise<void> {
     const limit = options.maxBatchMessages ?? config.maxBatchMessages;
     const subscribed = options.topics.flatMap((topic) => Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
@@ -114,7 +127,7 @@ export function createSqliteBus(input: SqliteBusConfig, clock: Clock = systemClo
         }
         const batch = guard(() => fetchBatch(options.group, owned, limit, resumed), 'reading the embedded bus');
         if (batch.length === 0) {
-          if (options.untilIdle === true && complete) return;
+          if (options.untilIdle === true && complete && guard(() => groupDrained(options.group, subscribed, resumed), 'reading the embedded bus')) return;
           await sleep(config.pollIntervalMs, undefined, { signal: options.signal }).catch(() => undefined);
           continue;
         }
