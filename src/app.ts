@@ -8,6 +8,7 @@ import { KeytrailError } from './core/errors.ts';
 import type { Clock } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { schemaError } from './core/schema-error.ts';
+import { CorrelateConfig } from './correlate/config.ts';
 import { createCorrelator, type CorrelatorCounts } from './correlate/correlator.ts';
 import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
@@ -23,6 +24,7 @@ export const RunConfig = z.strictObject({
   signerKeyFile: z.string().min(1).optional().describe('Path to the PRIVATE+KEY signer key; by default keys/signer.key in the data directory'),
   inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
   topics: TopicConfig.default({ prefix: '' }),
+  correlate: CorrelateConfig.prefault({}),
 });
 export type RunConfig = z.input<typeof RunConfig>;
 
@@ -67,7 +69,7 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock):
     for (const spec of config.inputs) {
       inputs.push({ ...spec, counts: await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock }) });
     }
-    const correlator = createCorrelator({ bus, topics, state, clock });
+    const correlator = createCorrelator({ bus, topics, state, clock, config: config.correlate });
     await correlator.run({ untilIdle: true });
     await correlator.closeAll('end-of-input');
     const sealer = createSealer({ bus, topics, store, signers: [signerKey.signer], clock });

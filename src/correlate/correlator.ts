@@ -11,7 +11,7 @@ import type { AttributedRecord, RecordKind } from '../core/schemas/record.ts';
 import { parseCorrelateConfig, type CorrelateConfig } from './config.ts';
 import { emptyJoinCounts, type JoinContext, type JoinCounts } from './context.ts';
 import { joinAppEvent, joinKmsEvent } from './join.ts';
-import { flushOutbox, type OutboxRange } from './publish.ts';
+import { flushOutbox } from './publish.ts';
 import { offsetKey, type JoinState } from './state.ts';
 import { loadWatermarks } from './watermarks.ts';
 import { closeAllWindows, sweepStream } from './windows.ts';
@@ -24,6 +24,11 @@ export interface CorrelatorDeps {
   state: JoinState;
   clock: Clock;
   config?: CorrelateConfig;
+  /**
+   * This instance's name in the state. Instances sharing one state file need distinct names; a restarted
+   * instance keeps its name, so it publishes what it had committed but not yet published.
+   */
+  instanceId?: string;
 }
 
 export interface CorrelatorCounts extends JoinCounts {
@@ -56,14 +61,25 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
   const counts: CorrelatorCounts = { ...emptyJoinCounts(), kmsEvents: 0, appEvents: 0, records: 0, deadLettered: 0, kinds: {} };
   const latenessMs = (side: 'kms' | 'app', provider: KmsEvent['provider']): number =>
     side === 'app' ? config.appAllowedLatenessMs : config.providers[provider].allowedLatenessMs;
+  const owner = deps.instanceId ?? 'correlator';
   let queue: Promise<unknown> = Promise.resolve();
   let recovered = false;
 
-  /** Batches, ticks and closeAll of one instance run one at a time. */
+  /** Takes over the unpublished output of instances whose heartbeat is older than the lease, and publishes it. */
+  async function recover(): Promise<void> {
+    const wallMs = deps.clock.now().getTime();
+    deps.state.transaction(() => {
+      deps.state.outbox.takeOver(owner, wallMs - config.instanceLeaseMs);
+      deps.state.outbox.heartbeat(owner, wallMs);
+    });
+    await flushOutbox(deps.bus, deps.state, owner);
+  }
+
+  /** Batches, ticks and closeAll of one instance run one at a time; the first starts with recover(). */
   function serially(work: () => Promise<void>): Promise<void> {
     const next = queue.then(async () => {
       if (!recovered) {
-        await flushOutbox(deps.bus, deps.state, 'all');
+        await recover();
         recovered = true;
       }
       await work();
@@ -75,7 +91,7 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
   async function step(work: (ctx: JoinContext, deadLetters: { topic: string; message: OutgoingMessage }[]) => void): Promise<void> {
     const records: AttributedRecord[] = [];
     const deadLetters: { topic: string; message: OutgoingMessage }[] = [];
-    const range: OutboxRange | undefined = deps.state.transaction(() => {
+    deps.state.transaction(() => {
       const watermarks = loadWatermarks(deps.state, latenessMs);
       const ctx: JoinContext = {
         state: deps.state,
@@ -88,17 +104,11 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
       };
       work(ctx, deadLetters);
       watermarks.save();
-      // One writer at a time (IMMEDIATE), so the sequence numbers of one transaction are contiguous.
-      let range: OutboxRange | undefined;
-      const append = (topic: string, message: OutgoingMessage): void => {
-        const seq = deps.state.outbox.append(topic, message);
-        range = { from: range?.from ?? seq, to: seq };
-      };
-      for (const record of records) append(deps.topics.records, toMessage(record));
-      for (const letter of deadLetters) append(letter.topic, letter.message);
-      return range;
+      deps.state.outbox.heartbeat(owner, ctx.wallMs);
+      for (const record of records) deps.state.outbox.append(owner, deps.topics.records, toMessage(record));
+      for (const letter of deadLetters) deps.state.outbox.append(owner, letter.topic, letter.message);
     });
-    if (range !== undefined) await flushOutbox(deps.bus, deps.state, range);
+    if (records.length + deadLetters.length > 0) await flushOutbox(deps.bus, deps.state, owner);
     counts.records += records.length;
     counts.deadLettered += deadLetters.length;
     for (const record of records) counts.kinds[record.kind] = (counts.kinds[record.kind] ?? 0) + 1;
@@ -145,11 +155,12 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
   }
 
   const tick = (): Promise<void> =>
-    serially(() =>
-      step((ctx) => {
+    serially(async () => {
+      await recover();
+      await step((ctx) => {
         for (const moved of ctx.watermarks.advanceIdle(ctx.wallMs, config.idleTimeoutMs)) sweepStream(ctx, moved.stream);
-      }),
-    );
+      });
+    });
 
   return {
     counts,

@@ -11,7 +11,9 @@
  * - seen: native event ids for duplicate detection, expired by event time.
  * - streams: per (side, provider, partition) watermark inputs.
  * - offsets: the next offset per topic partition already reflected in this state (replays are skipped).
- * - outbox: records and dead letters produced by committed transactions and not yet published.
+ * - outbox: records and dead letters produced by committed transactions and not yet published, each
+ *   owned by the instance that wrote it; instances: each instance's last heartbeat, so the rows of an
+ *   instance that stopped can be taken over.
  */
 export const STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -40,5 +42,7 @@ CREATE TABLE IF NOT EXISTS offsets (
   topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset TEXT NOT NULL,
   PRIMARY KEY (topic, partition)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, headers TEXT NOT NULL);
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, headers TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS outbox_owner ON outbox (owner, seq);
+CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, heartbeat_wall_ms INTEGER NOT NULL) WITHOUT ROWID;
 `;

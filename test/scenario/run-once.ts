@@ -30,11 +30,12 @@ export interface ScenarioRun {
  */
 export async function runScenarioOnce(directory: string, options: Omit<ScenarioOptions, 'windows' | 'truth'>, config = scenarioConfig(), partitions = 3): Promise<ScenarioRun> {
   const truth = createTruth();
-  const bus: Bus = createSqliteBus({ path: join(directory, 'bus.db'), partitions });
+  // Large batches: fewer fsync'd commits on the bus and in the state, the same records.
+  const bus: Bus = createSqliteBus({ path: join(directory, 'bus.db'), partitions, maxBatchMessages: 5_000 });
   const state = openJoinState(join(directory, 'correlate.db'));
   try {
     const topics = createTopicNames();
-    const published = await publishDeliveries(bus, topics, generateDeliveries({ ...options, windows: windowsFromConfig(config), truth }));
+    const published = await publishDeliveries(bus, topics, generateDeliveries({ ...options, windows: windowsFromConfig(config), truth }), 5_000);
     const correlator = createCorrelator({ bus, topics, state, clock: FIXED_CLOCK, config });
     await correlator.run({ untilIdle: true });
     await correlator.closeAll();
