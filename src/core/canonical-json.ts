@@ -7,7 +7,7 @@ import { KeytrailError } from './errors.ts';
  */
 export function canonicalize(value: unknown): string {
   const parts: string[] = [];
-  writeValue(value, parts, '$');
+  writeValue(value, parts, []);
   return parts.join('');
 }
 
@@ -16,15 +16,19 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalize(value), 'utf8');
 }
 
-// A lone surrogate cannot be encoded as UTF-8; RFC 8785 §3.1 requires valid Unicode.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Where the writer is, as member names and array indexes; turned into `$.a[0].b` only when a value is
+ * refused, so the common path builds no strings.
+ */
+type Path = (string | number)[];
 
-function writeString(text: string, parts: string[], path: string): void {
-  if (LONE_SURROGATE.test(text)) unsupported(path, 'a string with a lone surrogate');
+function writeString(text: string, parts: string[], path: Path): void {
+  // A lone surrogate cannot be encoded as UTF-8; RFC 8785 §3.1 requires valid Unicode.
+  if (!text.isWellFormed()) unsupported(path, 'a string with a lone surrogate');
   parts.push(JSON.stringify(text));
 }
 
-function writeValue(value: unknown, parts: string[], path: string): void {
+function writeValue(value: unknown, parts: string[], path: Path): void {
   if (value === null) {
     parts.push('null');
     return;
@@ -49,17 +53,19 @@ function writeValue(value: unknown, parts: string[], path: string): void {
   }
 }
 
-function writeArray(items: readonly unknown[], parts: string[], path: string): void {
+function writeArray(items: readonly unknown[], parts: string[], path: Path): void {
   parts.push('[');
-  items.forEach((item, index) => {
-    if (item === undefined) unsupported(`${path}[${index}]`, 'undefined');
+  for (let index = 0; index < items.length; index += 1) {
+    path.push(index);
+    if (items[index] === undefined) unsupported(path, 'undefined');
     if (index > 0) parts.push(',');
-    writeValue(item, parts, `${path}[${index}]`);
-  });
+    writeValue(items[index], parts, path);
+    path.pop();
+  }
   parts.push(']');
 }
 
-function writeObject(object: Record<string, unknown>, parts: string[], path: string): void {
+function writeObject(object: Record<string, unknown>, parts: string[], path: Path): void {
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') {
     writeValue((object as { toJSON(): unknown }).toJSON(), parts, path);
     return;
@@ -69,16 +75,20 @@ function writeObject(object: Record<string, unknown>, parts: string[], path: str
     .filter((name) => object[name] !== undefined)
     .sort();
   parts.push('{');
-  names.forEach((name, index) => {
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index]!;
     if (index > 0) parts.push(',');
     writeString(name, parts, path);
     parts.push(':');
-    writeValue(object[name], parts, `${path}.${name}`);
-  });
+    path.push(name);
+    writeValue(object[name], parts, path);
+    path.pop();
+  }
   parts.push('}');
 }
 
-function unsupported(path: string, what: string): never {
+function unsupported(segments: Path, what: string): never {
+  const path = `$${segments.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `.${segment}`)).join('')}`;
   throw new KeytrailError('CORE_CANONICAL_UNSUPPORTED', `cannot canonicalise ${what} at ${path} (RFC 8785 accepts I-JSON only)`, {
     details: { path },
   });

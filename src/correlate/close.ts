@@ -19,7 +19,7 @@ export function retainClosed(ctx: JoinContext, row: StoredEvent, partnered: bool
   const window = ctx.config.providers[row.provider];
   const closed: StoredEvent = { ...row, status: 'closed', partnered, recordId };
   if (row.mode === 'plain' || (row.side === 'app' && row.mode !== 'heuristic' && partnered)) {
-    ctx.state.deleteEvent(row.id);
+    if (fresh === undefined) ctx.state.deleteEvent(row);
     return;
   }
   if (row.mode === 'heuristic') {
@@ -31,7 +31,8 @@ export function retainClosed(ctx: JoinContext, row: StoredEvent, partnered: bool
   } else {
     Object.assign(closed, { waitSide: 'kms', dueMs: row.eventTimeMs + window.joinWindowMs + ctx.config.correctionWindowMs });
   }
-  ctx.state.putEvent(closed, fresh?.keys ?? []);
+  if (fresh === undefined) ctx.state.updateEvent(closed);
+  else ctx.state.insertEvent(closed, fresh.keys);
 }
 
 /** An arriving event's row, not yet stored, with the join keys it is to be found by. */
@@ -42,16 +43,16 @@ export interface Fresh {
 /** Expiry of a closed row: heuristic rows move from phase 3 to 4 (the other stream), anything else goes. */
 export function expireClosed(ctx: JoinContext, row: StoredEvent): void {
   if (row.mode === 'heuristic' && row.phase === 3) {
-    ctx.state.putEvent({ ...row, phase: 4, waitSide: otherSide(row.side) });
+    ctx.state.updateEvent({ ...row, phase: 4, waitSide: otherSide(row.side) });
     return;
   }
-  ctx.state.deleteEvent(row.id);
+  ctx.state.deleteEvent(row);
 }
 
-/** Emits a row on its own: an unattributed KMS event or an unconfirmed app event. */
-export function closeAlone(ctx: JoinContext, row: StoredEvent, reason: RecordReason, fresh?: Fresh): AttributedRecord {
+/** Emits a stored row on its own: an unattributed KMS event or an unconfirmed app event. */
+export function closeAlone(ctx: JoinContext, row: StoredEvent, reason: RecordReason): AttributedRecord {
   const record = row.side === 'kms' ? buildRecord('unattributed', { kms: kmsOf(row), reason }) : buildRecord('unconfirmed', { app: appOf(row), reason });
   ctx.emit(record);
-  retainClosed(ctx, row, false, record.id, fresh);
+  retainClosed(ctx, row, false, record.id);
   return record;
 }

@@ -43,10 +43,10 @@ export const CorrelateConfig = z.strictObject({
   idleTimeoutMs: z.int().positive().default(MINUTE_MS).describe('A stream silent for this long (wall clock) advances its watermark at wall-clock pace'),
   tickIntervalMs: z.int().positive().default(5_000).describe('How often streaming mode checks for idle streams'),
   maxOpenEvents: z.int().positive().default(1_000_000).describe('Open windows beyond this close early, oldest first, with reason capacity'),
-  cachedMaxAgeMs: z.int().nonnegative().default(24 * HOUR_MS).describe('Longest time a cached data key may be used after the KMS call that produced it'),
-  correctionWindowMs: z.int().nonnegative().default(24 * HOUR_MS).describe('How long after a window closed a late partner still produces a correction'),
+  cachedMaxAgeMs: z.int().nonnegative().default(HOUR_MS).describe('Longest time a cached data key may be used after the KMS call that produced it'),
+  correctionWindowMs: z.int().nonnegative().default(6 * HOUR_MS).describe('How long after a window closed a late partner still produces a correction'),
   instanceLeaseMs: z.int().positive().default(5 * MINUTE_MS).describe('An instance silent this long (wall clock) has its unpublished output taken over by another sharing the state'),
-  dedupRetentionMs: z.int().nonnegative().default(7 * 24 * HOUR_MS).describe('How long (event time) an event id is remembered to drop duplicates'),
+  dedupRetentionMs: z.int().nonnegative().default(24 * HOUR_MS).describe('How long (event time) an event id is remembered to drop duplicates'),
 });
 export type CorrelateConfigInput = z.input<typeof CorrelateConfig>;
 export type CorrelateConfig = z.output<typeof CorrelateConfig>;

@@ -1,7 +1,7 @@
 import type { IngestedAppEvent } from '../core/schemas/app-event.ts';
 import type { KmsEvent } from '../core/schemas/kms-event.ts';
 import { pickBest, collectCandidates } from './candidates.ts';
-import { closeAlone, retainClosed } from './close.ts';
+import { retainClosed } from './close.ts';
 import type { JoinContext } from './context.ts';
 import { isCompatible } from './join-keys.ts';
 import { buildRecord } from './records.ts';
@@ -42,11 +42,13 @@ export function joinKeyedKms(ctx: JoinContext, kms: KmsEvent, row: StoredEvent, 
   }
   const late = pickBest(pending, time);
   if (late !== undefined) {
-    const alone = closeAlone(ctx, row, 'window-closed', { keys });
+    // This call's window had closed before the app event came: the call is unattributed, the app event its correction.
+    const alone = buildRecord('unattributed', { kms, reason: 'window-closed' });
     const record = buildRecord('correction', { kms, app: late.app, rule: 'exact', reason: 'late-partner', corrects: alone.id });
+    ctx.emit(alone);
     ctx.emit(record);
     retainClosed(ctx, late.row, true, record.id);
-    retainClosed(ctx, { ...row, status: 'closed' }, true, alone.id);
+    retainClosed(ctx, row, true, alone.id, { keys });
     return;
   }
   openWindow(ctx, row, keys);

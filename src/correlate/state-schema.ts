@@ -3,7 +3,8 @@
  * keeps open windows, and several instances (processes or connections) may share one file: rows are
  * scoped by partition, and every change happens in one IMMEDIATE transaction per batch.
  *
- * events keeps its rowid: its rows carry the event's JSON, too large for a WITHOUT ROWID b-tree.
+ * events is addressed by rowid, appended in arrival order; its rows carry the event's JSON (too large for
+ * a WITHOUT ROWID b-tree) and their own join keys, so no index on a random id is kept up to date.
  *
  * - events: open windows (status pending) and recently closed events kept for late partners, cache
  *   hits and heuristic candidate sets (status closed) until their expiry.
@@ -17,18 +18,17 @@
  */
 export const STATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
-  id TEXT PRIMARY KEY, side TEXT NOT NULL, provider TEXT NOT NULL, partition INTEGER NOT NULL, pkey TEXT NOT NULL,
+  id TEXT NOT NULL, side TEXT NOT NULL, provider TEXT NOT NULL, partition INTEGER NOT NULL, pkey TEXT NOT NULL,
   event_time_ms INTEGER NOT NULL, arrival_wm_ms INTEGER NOT NULL,
   mode TEXT NOT NULL, status TEXT NOT NULL, partnered INTEGER NOT NULL,
   wait_side TEXT NOT NULL, due_ms INTEGER NOT NULL, phase INTEGER NOT NULL,
-  record_id TEXT, match TEXT, body TEXT NOT NULL);
+  record_id TEXT, match TEXT, keys TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS events_due ON events (wait_side, provider, partition, due_ms);
-CREATE INDEX IF NOT EXISTS events_pending ON events (event_time_ms, id) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS events_pending ON events (event_time_ms) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS events_heuristic ON events (pkey, side, match, event_time_ms) WHERE mode = 'heuristic';
 CREATE TABLE IF NOT EXISTS event_keys (
-  pkey TEXT NOT NULL, join_key TEXT NOT NULL, side TEXT NOT NULL, id TEXT NOT NULL,
-  PRIMARY KEY (pkey, join_key, side, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_keys_by_id ON event_keys (id);
+  pkey TEXT NOT NULL, join_key TEXT NOT NULL, side TEXT NOT NULL, event_rowid INTEGER NOT NULL,
+  PRIMARY KEY (pkey, join_key, side, event_rowid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seen (
   side TEXT NOT NULL, id TEXT NOT NULL, provider TEXT NOT NULL, partition INTEGER NOT NULL,
   event_time_ms INTEGER NOT NULL, raw_sha256 TEXT NOT NULL,

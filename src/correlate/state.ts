@@ -14,6 +14,9 @@ export type EventMode = 'keyed' | 'cache' | 'heuristic' | 'plain';
  * the `waitSide` stream (same provider and partition); once closed, it is the expiry on that stream.
  */
 export interface StoredEvent {
+  /** The row's handle in the state; 0 for an arriving event's row not stored yet. */
+  rowid: number;
+  /** The input id records use: kms:<provider>:<eventId> or app:<eventId>. */
   id: string;
   side: Side;
   provider: Provider;
@@ -54,9 +57,12 @@ export interface JoinState {
   transaction<T>(work: () => T): T;
   markSeen(entry: { side: Side; id: string; provider: Provider; partition: number; eventTimeMs: number; rawSha256: string }): SeenResult;
   expireSeen(side: Side, provider: Provider, partition: number, beforeMs: number): void;
-  putEvent(event: StoredEvent, keys?: readonly string[]): void;
-  deleteEvent(id: string): void;
-  getEvent(id: string): StoredEvent | undefined;
+  /** Stores a new row with the join keys it is found by; returns it with its rowid. */
+  insertEvent(event: StoredEvent, keys: readonly string[]): StoredEvent;
+  /** Writes a stored row's status, partner flag, due time, phase and record. */
+  updateEvent(event: StoredEvent): void;
+  deleteEvent(event: StoredEvent): void;
+  getEvent(rowid: number): StoredEvent | undefined;
   findByKey(pkey: string, joinKey: string, side: Side): StoredEvent[];
   /** Events waiting on the stream (waitSide, provider, partition) whose due time is before `beforeMs`. */
   listDue(waitSide: Side, provider: Provider, partition: number, beforeMs: number, limit: number): StoredEvent[];
@@ -81,23 +87,26 @@ export function openJoinState(path: string): JoinState {
     opened.exec(STATE_SCHEMA);
     return opened;
   }, `opening correlator state at ${path}`);
-  const columns = 'id, side, provider, partition, pkey, event_time_ms, arrival_wm_ms, mode, status, partnered, wait_side, due_ms, phase, record_id, match, body';
+  const stored = 'id, side, provider, partition, pkey, event_time_ms, arrival_wm_ms, mode, status, partnered, wait_side, due_ms, phase, record_id, match, keys, body';
+  const columns = `rowid, ${stored}`;
   const sql = {
     seenInsert: db.prepare('INSERT OR IGNORE INTO seen (side, id, provider, partition, event_time_ms, raw_sha256) VALUES (?, ?, ?, ?, ?, ?)'),
     seenHash: db.prepare<[string, string], { raw_sha256: string }>('SELECT raw_sha256 FROM seen WHERE side = ? AND id = ?'),
     seenExpire: db.prepare('DELETE FROM seen WHERE side = ? AND provider = ? AND partition = ? AND event_time_ms < ?'),
-    put: db.prepare(`INSERT OR REPLACE INTO events (${columns}) VALUES (${columns.split(', ').map(() => '?').join(', ')})`),
-    putKey: db.prepare('INSERT OR IGNORE INTO event_keys (pkey, join_key, side, id) VALUES (?, ?, ?, ?)'),
-    delete: db.prepare('DELETE FROM events WHERE id = ?'),
-    get: db.prepare<[string], EventRow>(`SELECT ${columns} FROM events WHERE id = ?`),
-    deleteKeys: db.prepare('DELETE FROM event_keys WHERE id = ?'),
+    insert: db.prepare(`INSERT INTO events (${stored}) VALUES (${stored.split(', ').map(() => '?').join(', ')})`),
+    insertKey: db.prepare('INSERT OR IGNORE INTO event_keys (pkey, join_key, side, event_rowid) VALUES (?, ?, ?, ?)'),
+    update: db.prepare('UPDATE events SET status = ?, partnered = ?, wait_side = ?, due_ms = ?, phase = ?, record_id = ? WHERE rowid = ?'),
+    delete: db.prepare('DELETE FROM events WHERE rowid = ?'),
+    deleteKey: db.prepare('DELETE FROM event_keys WHERE pkey = ? AND join_key = ? AND side = ? AND event_rowid = ?'),
+    keysOf: db.prepare<[number], { keys: string }>('SELECT keys FROM events WHERE rowid = ?'),
+    get: db.prepare<[number], EventRow>(`SELECT ${columns} FROM events WHERE rowid = ?`),
     byKey: db.prepare<[string, string, string], EventRow>(
-      `SELECT ${columns} FROM events WHERE id IN (SELECT id FROM event_keys WHERE pkey = ? AND join_key = ? AND side = ?)`,
+      `SELECT ${columns} FROM events WHERE rowid IN (SELECT event_rowid FROM event_keys WHERE pkey = ? AND join_key = ? AND side = ?)`,
     ),
     due: db.prepare<[string, string, number, number, number], EventRow>(
       `SELECT ${columns} FROM events WHERE wait_side = ? AND provider = ? AND partition = ? AND due_ms < ? ORDER BY due_ms LIMIT ?`,
     ),
-    oldest: db.prepare<[number], EventRow>(`SELECT ${columns} FROM events WHERE status = 'pending' ORDER BY event_time_ms, id LIMIT ?`),
+    oldest: db.prepare<[number], EventRow>(`SELECT ${columns} FROM events WHERE status = 'pending' ORDER BY event_time_ms LIMIT ?`),
     countPending: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM events WHERE status = 'pending'"),
     heuristic: db.prepare<[string, string, string, number, number], EventRow>(
       `SELECT ${columns} FROM events WHERE mode = 'heuristic' AND pkey = ? AND side = ? AND match = ? AND event_time_ms BETWEEN ? AND ?`,
@@ -118,22 +127,28 @@ export function openJoinState(path: string): JoinState {
         return sql.seenHash.get(entry.side, entry.id)?.raw_sha256 === entry.rawSha256 ? 'duplicate' : 'conflict';
       }),
     expireSeen: (side, provider, partition, beforeMs) => run(() => sql.seenExpire.run(side, provider, partition, beforeMs)),
-    putEvent: (event, keys = []) =>
+    insertEvent: (event, keys) =>
       run(() => {
-        sql.put.run(
-          event.id, event.side, event.provider, event.partition, event.pkey, event.eventTimeMs, event.arrivalWmMs, event.mode, event.status,
-          event.partnered ? 1 : 0, event.waitSide, event.dueMs, event.phase, event.recordId, event.match, event.body,
+        const rowid = Number(
+          sql.insert.run(
+            event.id, event.side, event.provider, event.partition, event.pkey, event.eventTimeMs, event.arrivalWmMs, event.mode, event.status,
+            event.partnered ? 1 : 0, event.waitSide, event.dueMs, event.phase, event.recordId, event.match, JSON.stringify(keys), event.body,
+          ).lastInsertRowid,
         );
-        for (const key of keys) sql.putKey.run(event.pkey, key, event.side, event.id);
+        for (const key of keys) sql.insertKey.run(event.pkey, key, event.side, rowid);
+        return { ...event, rowid };
       }),
-    deleteEvent: (id) =>
+    updateEvent: (event) =>
+      run(() => void sql.update.run(event.status, event.partnered ? 1 : 0, event.waitSide, event.dueMs, event.phase, event.recordId, event.rowid)),
+    deleteEvent: (event) =>
       run(() => {
-        sql.delete.run(id);
-        sql.deleteKeys.run(id);
+        const keys = JSON.parse(sql.keysOf.get(event.rowid)?.keys ?? '[]') as string[];
+        for (const key of keys) sql.deleteKey.run(event.pkey, key, event.side, event.rowid);
+        sql.delete.run(event.rowid);
       }),
-    getEvent: (id) =>
+    getEvent: (rowid) =>
       run(() => {
-        const row = sql.get.get(id);
+        const row = sql.get.get(rowid);
         return row === undefined ? undefined : fromRow(row);
       }),
     findByKey: (pkey, joinKey, side) => run(() => sql.byKey.all(pkey, joinKey, side).map(fromRow)),
@@ -164,6 +179,7 @@ export function offsetKey(topic: string, partition: number): string {
 }
 
 interface EventRow {
+  rowid: number;
   id: string;
   side: string;
   provider: string;
@@ -193,6 +209,7 @@ interface StreamSqlRow {
 
 function fromRow(row: EventRow): StoredEvent {
   return {
+    rowid: row.rowid,
     id: row.id,
     side: row.side as Side,
     provider: row.provider as Provider,

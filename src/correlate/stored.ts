@@ -11,7 +11,7 @@ export function newPendingRow(
   dueMs: number,
   match: string | null = null,
 ): StoredEvent {
-  return { ...parts, mode, status: 'pending', partnered: false, waitSide: otherSide(parts.side), dueMs, phase: 1, recordId: null, match };
+  return { rowid: 0, ...parts, mode, status: 'pending', partnered: false, waitSide: otherSide(parts.side), dueMs, phase: 1, recordId: null, match };
 }
 
 export function otherSide(side: Side): Side {

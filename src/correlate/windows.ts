@@ -11,8 +11,8 @@ const SWEEP_PAGE = 256;
  * Stores a pending row and registers its keys. If the stream it waits on is already past its
  * deadline, it closes at once, exactly as it would have had it arrived earlier.
  */
-export function openWindow(ctx: JoinContext, row: StoredEvent, keys: readonly string[]): void {
-  ctx.state.putEvent(row, keys);
+export function openWindow(ctx: JoinContext, fresh: StoredEvent, keys: readonly string[]): void {
+  const row = ctx.state.insertEvent(fresh, keys);
   ctx.pendingCount += 1;
   ctx.watermarks.ensure(waitStream(row), ctx.wallMs);
   settle(ctx, row);
@@ -39,7 +39,7 @@ function onDue(ctx: JoinContext, row: StoredEvent): StoredEvent | undefined {
   if (row.phase === 1) {
     const tolerance = ctx.config.providers[row.provider].heuristic.toleranceMs;
     const next: StoredEvent = { ...row, phase: 2, waitSide: row.side, dueMs: row.eventTimeMs + 2 * tolerance };
-    ctx.state.putEvent(next);
+    ctx.state.updateEvent(next);
     ctx.watermarks.ensure(waitStream(next), ctx.wallMs);
     return next;
   }
@@ -55,7 +55,7 @@ export function sweepStream(ctx: JoinContext, stream: StreamId): void {
     if (due.length === 0) break;
     for (const listed of due) {
       // Deciding one row may have closed or moved another row of the same page: act on the current one.
-      const row = ctx.state.getEvent(listed.id);
+      const row = ctx.state.getEvent(listed.rowid);
       if (row === undefined || row.waitSide !== stream.side || row.dueMs >= watermark) continue;
       if (row.status === 'closed') expireClosed(ctx, row);
       else settle(ctx, row);
@@ -86,7 +86,7 @@ export function closeAllWindows(ctx: JoinContext): void {
     const page = ctx.state.listOldestPending(SWEEP_PAGE);
     if (page.length === 0) break;
     for (const listed of page) {
-      const row = ctx.state.getEvent(listed.id);
+      const row = ctx.state.getEvent(listed.rowid);
       if (row === undefined || row.status !== 'pending') continue;
       if (row.mode === 'heuristic') decideHeuristic(ctx, row, 'end-of-input');
       else closeAlone(ctx, row, 'end-of-input');
