@@ -186,6 +186,8 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
         });
       } finally {
         clearInterval(timer);
+        // A tick may still be running: let it finish before the caller closes the state.
+        await queue;
       }
       if (tickFailure !== undefined) throw tickFailure;
     },
