@@ -4,6 +4,7 @@ import { TopicConfig } from '../bus/topics.ts';
 import { schemaError } from '../core/schema-error.ts';
 import { INGEST_SOURCES } from '../ingest/sources.ts';
 import { SealerConfig } from '../seal/config.ts';
+import { CorrelateConfig } from '../correlate/config.ts';
 
 export const STAGES = ['ingest', 'correlate', 'seal'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -36,6 +37,8 @@ export const RunConfig = z.strictObject({
   embedded: EmbeddedBusConfig.default({ sessionTimeoutMs: 10_000 }),
   /** Logs go to stderr as JSON lines; by default warnings only for a backfill, info when streaming. */
   logLevel: z.enum(LOG_LEVELS).optional(),
+  /** Join windows, heuristic opt-in, idle timer and the open-window cap (src/correlate/config.ts). */
+  correlate: CorrelateConfig.prefault({}),
   /** Checkpoint cadence, heartbeat and signer keys (src/seal/config.ts). */
   seal: SealerConfig.prefault({}),
 });

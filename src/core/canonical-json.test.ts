@@ -72,6 +72,11 @@ describe('canonicalize (RFC 8785)', () => {
       expect((error as KeytrailError).code).toBe('CORE_CANONICAL_UNSUPPORTED');
     }
   });
+
+  it('names where in the value the refused part is', () => {
+    expect(() => canonicalize({ a: [1, { b: Number.NaN }] })).toThrow('cannot canonicalise NaN at $.a[1].b');
+    expect(() => canonicalize({ list: [[0, undefined]] })).toThrow('at $.list[0][1]');
+  });
 });
 
 describe('canonicalize on arbitrary JSON (fast-check)', () => {

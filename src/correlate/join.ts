@@ -1,58 +1,74 @@
+import { appEventPartitionKey, kmsEventPartitionKey } from '../core/partition-key.ts';
 import type { IngestedAppEvent } from '../core/schemas/app-event.ts';
 import type { KmsEvent } from '../core/schemas/kms-event.ts';
 import { isLifecycleOperation } from '../core/schemas/operations.ts';
-import type { AttributedRecord } from '../core/schemas/record.ts';
-import { appJoinKeys, kmsJoinKeys } from './join-keys.ts';
+import { joinCacheHit, resolveCacheWaiters } from './cached.ts';
+import type { JoinContext } from './context.ts';
+import { joinKeyedApp, joinKeyedKms } from './exact.ts';
+import { appHeuristicMatch, kmsHeuristicMatch } from './heuristic.ts';
+import { appJoinKeys, cacheOriginKeys, kmsJoinKeys } from './join-keys.ts';
 import { buildRecord } from './records.ts';
-import type { JoinState } from './state.ts';
-
-export interface JoinCounts {
-  duplicates: number;
-}
+import type { SeenResult, Side } from './state.ts';
+import { appRowId, kmsRowId, newPendingRow } from './stored.ts';
+import type { StreamId } from './watermarks.ts';
+import { openWindow, sweepStream } from './windows.ts';
 
 /**
- * The join, one event at a time. Lifecycle and service-invoked KMS calls are records of their own; any
- * other KMS event waits for an app event sharing a join key from the same provider, and vice versa.
+ * One KMS event through the join. Lifecycle calls and service-invoked calls are records of their own;
+ * a call with join keys takes the exact rule (and completes any cache hits waiting for it); a call
+ * without keys waits for a heuristic partner where the provider opted in, else closes alone. Then the
+ * event's stream moves on, which may close other windows.
  */
-export function joinKmsEvent(event: KmsEvent, state: JoinState, counts: JoinCounts): AttributedRecord[] {
-  if (!state.markSeen('kms', `${event.provider}:${event.eventId}`)) {
-    counts.duplicates += 1;
-    return [];
+export function joinKmsEvent(ctx: JoinContext, event: KmsEvent, partition: number): SeenResult {
+  const stream: StreamId = { side: 'kms', provider: event.provider, partition };
+  const id = kmsRowId(event);
+  const eventTimeMs = Date.parse(event.eventTime);
+  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, rawSha256: event.rawSha256 });
+  if (seen !== 'new') return seen;
+  const window = ctx.config.providers[event.provider];
+  if (isLifecycleOperation(event.operation)) ctx.emit(buildRecord('lifecycle', { kms: event }));
+  else if (event.invokedBy !== null) ctx.emit(buildRecord('service', { kms: event }));
+  else {
+    const base = baseRow(ctx, 'kms', stream, id, kmsEventPartitionKey(event), eventTimeMs, JSON.stringify(event));
+    const keys = kmsJoinKeys(event);
+    const match = window.heuristic.enabled ? kmsHeuristicMatch(event) : null;
+    if (keys.length > 0) {
+      const row = newPendingRow(base, 'keyed', eventTimeMs + window.joinWindowMs);
+      joinKeyedKms(ctx, event, row, keys);
+      resolveCacheWaiters(ctx, event, row, keys);
+    } else if (match !== null) openWindow(ctx, newPendingRow(base, 'heuristic', eventTimeMs + window.heuristic.toleranceMs, match), []);
+    else openWindow(ctx, newPendingRow(base, 'plain', eventTimeMs + window.joinWindowMs), []);
   }
-  if (isLifecycleOperation(event.operation)) return [buildRecord('lifecycle', { kms: event })];
-  if (event.invokedBy !== null) return [buildRecord('service', { kms: event })];
-  const keys = kmsJoinKeys(event);
-  const partner = state.findPartner('app', event.provider, keys);
-  if (partner !== undefined) {
-    state.removePending('app', partner.id);
-    return [buildRecord('attributed', { kms: event, app: JSON.parse(partner.body) as IngestedAppEvent, rule: 'exact' })];
-  }
-  state.addPending({ side: 'kms', id: `${event.provider}:${event.eventId}`, provider: event.provider, eventTimeMs: Date.parse(event.eventTime), body: JSON.stringify(event) }, keys);
-  return [];
+  advance(ctx, stream, eventTimeMs);
+  return 'new';
 }
 
-export function joinAppEvent(ingested: IngestedAppEvent, state: JoinState, counts: JoinCounts): AttributedRecord[] {
+/** One app event through the join: a cache hit looks for its data key's call, a keyed event for its call, a keyless one as for KMS events. */
+export function joinAppEvent(ctx: JoinContext, ingested: IngestedAppEvent, partition: number): SeenResult {
   const event = ingested.event;
-  if (!state.markSeen('app', event.eventId)) {
-    counts.duplicates += 1;
-    return [];
-  }
+  const stream: StreamId = { side: 'app', provider: event.provider, partition };
+  const id = appRowId(ingested);
+  const eventTimeMs = Date.parse(event.time);
+  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, rawSha256: ingested.rawSha256 });
+  if (seen !== 'new') return seen;
+  const window = ctx.config.providers[event.provider];
+  const base = baseRow(ctx, 'app', stream, id, appEventPartitionKey(event), eventTimeMs, JSON.stringify(ingested));
+  const keyed = newPendingRow(base, 'keyed', eventTimeMs + window.joinWindowMs);
   const keys = appJoinKeys(event);
-  const partner = state.findPartner('kms', event.provider, keys);
-  if (partner !== undefined) {
-    state.removePending('kms', partner.id);
-    return [buildRecord('attributed', { kms: JSON.parse(partner.body) as KmsEvent, app: ingested, rule: 'exact' })];
-  }
-  state.addPending({ side: 'app', id: event.eventId, provider: event.provider, eventTimeMs: Date.parse(event.time), body: JSON.stringify(ingested) }, keys);
-  return [];
+  const match = window.heuristic.enabled ? appHeuristicMatch(event) : null;
+  if (event.cacheHit === true) joinCacheHit(ctx, ingested, keyed, cacheOriginKeys(event));
+  else if (keys.length > 0) joinKeyedApp(ctx, ingested, keyed, keys);
+  else if (match !== null) openWindow(ctx, newPendingRow(base, 'heuristic', eventTimeMs + window.heuristic.toleranceMs, match), []);
+  else openWindow(ctx, newPendingRow(base, 'plain', eventTimeMs + window.joinWindowMs), []);
+  advance(ctx, stream, eventTimeMs);
+  return 'new';
 }
 
-/** Closes every open window: leftover KMS events are unattributed, leftover app events unconfirmed. */
-export function closeAllWindows(state: JoinState, reason: string): AttributedRecord[] {
-  return state.listPending().map((pending) => {
-    state.removePending(pending.side, pending.id);
-    return pending.side === 'kms'
-      ? buildRecord('unattributed', { kms: JSON.parse(pending.body) as KmsEvent, reason })
-      : buildRecord('unconfirmed', { app: JSON.parse(pending.body) as IngestedAppEvent, reason });
-  });
+function baseRow(ctx: JoinContext, side: Side, stream: StreamId, id: string, pkey: string, eventTimeMs: number, body: string) {
+  return { side, id, provider: stream.provider, partition: stream.partition, pkey, eventTimeMs, arrivalWmMs: ctx.watermarks.get(stream), body };
+}
+
+function advance(ctx: JoinContext, stream: StreamId, eventTimeMs: number): void {
+  const { before, after } = ctx.watermarks.observe(stream, eventTimeMs, ctx.wallMs);
+  if (after > before) sweepStream(ctx, stream);
 }

@@ -19,7 +19,14 @@ export const AppEvent = z
     kmsRequestId: NonEmpty.optional().describe('The request id the provider returned for the KMS call (AWS $metadata.requestId, Azure x-ms-request-id, Vault request_id)'),
     correlationId: NonEmpty.optional().describe('The correlation id the application sent (Azure x-ms-client-request-id, Vault X-Correlation-Id, GCP token)'),
     cacheHit: z.boolean().optional(),
-    dataKey: z.looseObject({ id: NonEmpty, originKmsRequestId: NonEmpty }).optional(),
+    dataKey: z
+      .looseObject({
+        id: NonEmpty,
+        originKmsRequestId: NonEmpty.describe('The request id of the KMS call that produced the data key (for GCP: the token placed in that call)'),
+        originCorrelationId: NonEmpty.optional().describe('The correlation id sent with that call (Vault X-Correlation-Id); needed to find it when the provider is keyed by it'),
+      })
+      .optional(),
+    principal: NonEmpty.optional().describe('The identity the application called KMS as (GCP service account email, ...); used only by the heuristic rule'),
     resource: NonEmpty.optional(),
     dataClass: NonEmpty.optional(),
     outcome: z.enum(['success', 'failure']).optional(),
