@@ -13,6 +13,9 @@ import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
 import { INGEST_SOURCES } from './ingest/sources.ts';
 import { openIngestState } from './ingest/state.ts';
+import { ExportConfig } from './export/config.ts';
+import { startExportSchedule, type ScheduledExportSummary } from './export/schedule.ts';
+import { openChainReader } from './seal/chain-reader.ts';
 import { SealerConfig } from './seal/config.ts';
 import { createSealer, type SealerCounts } from './seal/sealer.ts';
 import { loadNoteSigners, recordVerifierKeys } from './seal/signer-keys.ts';
@@ -27,6 +30,7 @@ export const RunConfig = z.strictObject({
   inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
   topics: TopicConfig.default({ prefix: '' }),
   seal: SealerConfig.prefault({}),
+  export: ExportConfig.optional().describe('Scheduled WORM export while the pipeline runs, and once at its end'),
 });
 export type RunConfig = z.input<typeof RunConfig>;
 
@@ -47,6 +51,8 @@ export interface BackfillSummary {
   signerKey: { verifierKey: string; generated: boolean; path: string };
   /** Every key that signed this run's checkpoints (two during a rotation). */
   verifierKeys: string[];
+  /** The scheduled export, when configured. */
+  export: ScheduledExportSummary | null;
 }
 
 export function parseRunConfig(input: unknown): z.output<typeof RunConfig> {
@@ -72,6 +78,10 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock, 
   const ingestState = openIngestState(dataDirPath(config.dataDir, 'ingest'));
   const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
   const store = openChainStore(dataDirPath(config.dataDir, 'chain'), config.origin);
+  const exportSchedule =
+    config.export === undefined
+      ? null
+      : startExportSchedule({ config: config.export, clock, env, openReader: () => openChainReader(dataDirPath(config.dataDir, 'chain')), verifierKeys: () => readVerifierKeys(config.dataDir) });
   try {
     const inputs: InputSummary[] = [];
     for (const spec of config.inputs) {
@@ -83,6 +93,7 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock, 
     const sealer = createSealer({ bus, topics, store, signers, clock, config: config.seal });
     const sizeBefore = store.head().size;
     await sealer.run({ untilIdle: true });
+    const exported = exportSchedule === null ? null : await exportSchedule.finish();
     return {
       dataDir: config.dataDir,
       origin: config.origin,
@@ -92,8 +103,10 @@ export async function runBackfill(input: RunConfig, clock: Clock = systemClock, 
       chain: summariseChain(store, sizeBefore),
       signerKey: { verifierKey: signerKey.signer.verifierKey, generated: signerKey.generated, path: signerKey.path },
       verifierKeys: signers.map((signer) => signer.verifierKey),
+      export: exported,
     };
   } finally {
+    exportSchedule?.stop();
     store.close();
     state.close();
     ingestState.close();
@@ -125,4 +138,9 @@ function loadOrCreateSignerKey(dataDir: string, origin: string, configured: stri
     throw new KeytrailError('CLI_CONFIG_INVALID', `the signer key is named ${signer.name} but the log origin is ${origin}; C2SP checkpoints want the key name to equal the origin`);
   }
   return { signer, generated, path };
+}
+
+/** Every key that ever signed this log (keys/verifier.key): what a bundle must carry. */
+function readVerifierKeys(dataDir: string): string[] {
+  return readFileSync(dataDirPath(dataDir, 'verifierKey'), 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }

@@ -30,7 +30,7 @@ export const exportCommand: Command = {
     });
     const dataDir = values['data-dir'];
     if (dataDir === undefined) throw usageError(this, '--data-dir is required');
-    const file = values.config === undefined ? {} : readConfigFile(values.config);
+    const file = values.config === undefined ? {} : readExportConfigFile(values.config);
     const config = parseExportConfig({
       ...file,
       to: values.to ?? file.to,
@@ -55,7 +55,7 @@ export const exportCommand: Command = {
 };
 
 /** A YAML or JSON file holding the export configuration, or a run configuration with an `export` section. */
-function readConfigFile(path: string): Partial<ExportConfigInput> & { s3?: Partial<ExportConfigInput['s3'] & object> } {
+export function readExportConfigFile(path: string): Partial<ExportConfigInput> & { s3?: Partial<ExportConfigInput['s3'] & object> } {
   const text = readTextFile(path, 'configuration file');
   let value: unknown;
   try {
