@@ -144,6 +144,21 @@ describe('keytrail export to S3 with Object Lock (moto server)', () => {
     expect(report).toMatchObject({ ok: true, entries: 48, superseded: ['bundle-000002'] });
   });
 
+  it('reports a bundle removed by someone allowed to bypass GOVERNANCE retention as missing', async () => {
+    const log = sealLog(join(tempDir(), 'sealed'));
+    const bucket = await createBucket(client);
+    await exportLog(log, s3Config(endpoint, `s3://${bucket}/audit`, { bundleMaxEntries: 16, retention: { audit: { mode: 'GOVERNANCE', retainDays: 365 } } }));
+    const versions = await versionsOf(bucket, 'bundle-000002');
+    const finalVersion = (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'audit/bundle-000002/versions.json' }))).VersionId!;
+    for (const object of [...versions.objects, versions.manifest, { key: 'audit/bundle-000002/versions.json', versionId: finalVersion }]) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: object.key, VersionId: object.versionId, BypassGovernanceRetention: true }));
+    }
+    const report = await verifyS3(bucket, log);
+    expect(report.ok).toBe(false);
+    expect(report.bundles.map((bundle) => bundle.name)).toEqual(['bundle-000001', 'bundle-000003']);
+    expect(report.findings.map((finding) => [finding.code, finding.where, finding.expected, finding.actual])).toEqual([['VERIFY_BUNDLE_MISSING', 'bundle-000003', 'bundle 2 from seq 16', 'bundle 3 from seq 32']]);
+  });
+
   it('refuses a bucket without Object Lock', async () => {
     const log = sealLog(join(tempDir(), 'sealed'));
     const bucket = await createBucket(client, false);

@@ -43,7 +43,7 @@ export function createS3Sink(client: S3Client, bucket: string, prefix: string): 
         const key = `${base}${name}/${path}`;
         const checksum = Buffer.from(sha256, 'hex').toString('base64');
         const response = await client
-          .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentLength: data.length, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: checksum, ObjectLockMode: objectLock.mode as 'COMPLIANCE' | 'GOVERNANCE', ObjectLockRetainUntilDate: objectLock.retainUntil, IfNoneMatch: '*' }))
+          .send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentLength: data.length, ChecksumAlgorithm: 'SHA256', ChecksumSHA256: checksum, ObjectLockMode: objectLock.mode, ObjectLockRetainUntilDate: objectLock.retainUntil, IfNoneMatch: '*' }))
           .catch((error: { name?: string }) => {
             if (error.name === 'PreconditionFailed') throw new KeytrailError('EXPORT_BUNDLE_EXISTS', `${url}${name}/${path} already exists; export never overwrites an object`, { cause: error });
             throw toKeytrailError(error, 'EXPORT_S3_FAILED', `putting ${key}`);
@@ -62,7 +62,7 @@ export function createS3Sink(client: S3Client, bucket: string, prefix: string): 
         async publish(manifest, manifestSha256) {
           const manifestVersion = await put(MANIFEST_PATH, manifest, manifestSha256);
           const retainUntil = objectLock.retainUntil.toISOString();
-          const versions: BundleVersions = { v: 1, type: 'keytrail-bundle-versions', index, manifest: manifestVersion, objects: stored, retention: { mode: objectLock.mode as 'COMPLIANCE', retainUntil } };
+          const versions: BundleVersions = { v: 1, type: 'keytrail-bundle-versions', index, manifest: manifestVersion, objects: stored, retention: { mode: objectLock.mode, retainUntil } };
           const bytes = Buffer.from(`${JSON.stringify(versions, null, 2)}\n`);
           const final = await put(VERSIONS_OBJECT, bytes, sha256Hex(bytes));
           const files = [...stored, manifestVersion, final].map((object) => ({ path: object.path, key: object.key, versionId: object.versionId }));

@@ -1,4 +1,4 @@
-import type { BundleManifest } from '../core/schemas/bundle-manifest.ts';
+import type { BundleManifest, RetentionMode } from '../core/schemas/bundle-manifest.ts';
 
 /** A complete bundle found in the destination: where the next export continues from. */
 export interface PublishedBundle {
@@ -25,7 +25,7 @@ export interface BundleReceipt {
   location: string;
   files: FileWormState[];
   /** S3: the Object Lock applied to every object. */
-  objectLock?: { mode: string; retainUntil: string };
+  objectLock?: { mode: RetentionMode; retainUntil: string };
   /** Local: the report file written beside the bundle. */
   reportPath?: string;
 }
@@ -36,7 +36,7 @@ export interface BundleSink {
   /** The complete bundle with the highest index, or null; clears what interrupted exports left where it can. */
   lastBundle(): Promise<PublishedBundle | null>;
   /** Starts writing bundle `index`; nothing is visible as a complete bundle until `publish`. */
-  open(index: number, objectLock: { mode: string; retainUntil: Date }): Promise<BundleWriter>;
+  open(index: number, objectLock: { mode: RetentionMode; retainUntil: Date }): Promise<BundleWriter>;
 }
 
 export interface BundleWriter {

@@ -89,7 +89,7 @@ async function fetchAttempt(client: S3Client, bucket: string, base: string, atte
     retained.push({ where, mode: fetched.mode, retainUntil: fetched.retainUntil });
     mkdirSync(dirname(join(dir, object.path)), { recursive: true });
     writeFileSync(join(dir, object.path), fetched.body);
-    if (object === versions.manifest) manifest = BundleManifest.safeParse(JSON.parse(fetched.body.toString('utf8'))).data ?? null;
+    if (object === versions.manifest) manifest = parseManifest(fetched.body);
   }
   checkState(attempt, versions, extra);
   if (manifest !== null) checkRetention(manifest, retained, settings, extra);
@@ -136,5 +136,14 @@ function checkRetention(manifest: BundleManifest, objects: readonly { where: str
         actual: `${object.mode ?? 'none'} until ${object.retainUntil?.toISOString() ?? 'none'}`,
       });
     }
+  }
+}
+
+/** The manifest for the retention check; an unreadable one is reported by the bundle's own verification. */
+function parseManifest(bytes: Buffer): BundleManifest | null {
+  try {
+    return BundleManifest.safeParse(JSON.parse(bytes.toString('utf8'))).data ?? null;
+  } catch {
+    return null;
   }
 }
