@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/core/hash.ts';
@@ -110,6 +110,19 @@ describe('keytrail export to a local directory', () => {
     expect(resumed.bundles.map((bundle) => bundle.name)).toEqual(['bundle-000002', 'bundle-000003']);
     expect(readdirSync(to).sort()).toEqual(['bundle-000001', 'bundle-000002', 'bundle-000003', 'export-reports']);
     expect(await verifyChain(to, log.verifierKey)).toMatchObject({ ok: true, entries: 40 });
+  });
+
+  it('locks and reports a bundle whose export stopped between its rename and its report', async () => {
+    const log = sealLog(join(tempDir(), 'sealed'));
+    const to = destination();
+    await exportLog(log, { to, bundleMaxEntries: 16, immutable: 'off' });
+    // As if the process died right after renaming bundle 3 into place.
+    rmSync(join(to, 'export-reports', 'bundle-000003.json'));
+    const resumed = await exportLog(log, { to, bundleMaxEntries: 16 });
+    expect(resumed.bundles).toEqual([]);
+    const report = JSON.parse(readFileSync(join(to, 'export-reports', 'bundle-000003.json'), 'utf8')) as { immutable: { path: string; immutable: { set: boolean } }[] };
+    expect(report.immutable.map((file) => file.path)).toEqual(expect.arrayContaining(['manifest.json', 'segments/000000000032.jsonl', 'checkpoints/000001.note', 'keys/verifier.key', './']));
+    for (const file of report.immutable) expect(file.immutable.set).toBe(lsattrImmutable(join(to, 'bundle-000003', file.path)));
   });
 
   it('never overwrites: a bundle name taken by anything else stops the export', async () => {

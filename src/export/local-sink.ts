@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 import { sha256Hex } from '../core/hash.ts';
 import { BUNDLE_NAME, BundleManifest, bundleName, MANIFEST_PATH } from '../core/schemas/bundle-manifest.ts';
@@ -42,6 +42,7 @@ export function createLocalSink(dir: string, options: { immutable: 'try' | 'off'
         const bundle = await readPublished(path, name, manifestBytes);
         if (newest === null || bundle.manifest.index > newest.manifest.index) newest = bundle;
       }
+      if (newest !== null) await finishInterruptedLock(dir, newest.name, options.immutable);
       return newest;
     },
     async open(index) {
@@ -125,6 +126,18 @@ async function lockFiles(target: string, written: readonly string[], mode: 'try'
     states.push({ path: path === '' ? './' : path, immutable });
   }
   return states;
+}
+
+/**
+ * An export stopped between the rename and the report (the bundle is complete, its attributes maybe not
+ * set): the next export sets them and writes the report, so no bundle stays unlocked without a word.
+ */
+async function finishInterruptedLock(dir: string, name: string, mode: 'try' | 'off'): Promise<void> {
+  const report = join(dir, REPORTS_DIR, `${name}.json`);
+  if (await stat(report).then(() => true, () => false)) return;
+  const target = join(dir, name);
+  const files = (await readdir(target, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => relative(target, join(entry.parentPath, entry.name)));
+  await writeReport(dir, name, await lockFiles(target, files, mode));
 }
 
 /** Beside the bundle (not in it: the bundle is sealed by now), one JSON file per bundle says what was locked. */

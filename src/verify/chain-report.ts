@@ -26,7 +26,7 @@ export interface ChainReport {
 }
 
 export function formatChainReport(report: ChainReport): string {
-  const lines = [`keytrail verify ${report.source}`, `  origin       ${report.origin ?? '(unknown)'}`, `  bundles      ${report.bundles.length}, seq 0–${report.entries - 1} (${report.entries} entries)`];
+  const lines = [`keytrail verify ${report.source}`, `  origin       ${report.origin ?? '(unknown)'}`, `  bundles      ${report.bundles.length}${report.entries === 0 ? ', no complete bundle' : `, seq 0–${report.entries - 1} (${report.entries} entries)`}`];
   if (report.superseded.length > 0) lines.push(`  superseded   ${report.superseded.join(', ')} (interrupted export attempts, replaced by a complete bundle of the same index; not counted)`);
   for (const bundle of report.bundles) {
     const range = bundle.firstSeq === null || bundle.endSeq === null ? '' : ` seq ${bundle.firstSeq}–${bundle.endSeq - 1}`;
