@@ -27,7 +27,8 @@ describe('keytrail export (CLI)', () => {
     const to = destination();
     // Without CAP_LINUX_IMMUTABLE (dropped from the bounding set, so even root lacks it) chattr +i is refused.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} export --data-dir ${JSON.stringify(log.dataDir)} --to ${JSON.stringify(to)}`;
-    const text = spawnSync('capsh', ['--drop=cap_linux_immutable', '--', '-c', command], { encoding: 'utf8', cwd: REPO_ROOT });
+    const capsh = existsSync('/usr/sbin/capsh') ? '/usr/sbin/capsh' : 'capsh';
+    const text = spawnSync(capsh, ['--drop=cap_linux_immutable', '--', '-c', command], { encoding: 'utf8', cwd: REPO_ROOT });
     if (text.error !== undefined) throw new Error(`capsh (libcap2-bin) is needed to run export without CAP_LINUX_IMMUTABLE: ${text.error.message}`);
     expect(text.stderr).toBe('');
     expect(text.status).toBe(0);
