@@ -124,6 +124,20 @@ describe('verify on a chain of bundles', () => {
     expect(find(report, 'VERIFY_BUNDLE_MANIFEST_ALTERED')).toMatchObject({ where: 'bundle-000003/manifest.json', message: expect.stringContaining('closingCheckpoint differs') });
   });
 
+  it('reports a consistency proof that does not link a bundle to the one before it', async () => {
+    const report = await verifyChain(
+      tampered((dir) => {
+        const path = writable(join(dir, 'bundle-000002', 'manifest.json'));
+        const manifest = JSON.parse(readFileSync(path, 'utf8')) as BundleManifest;
+        const consistency = { ...manifest.consistency, path: manifest.consistency.path.map((hash, index) => (index === 0 ? Buffer.alloc(32, 7).toString('base64') : hash)) };
+        writeFileSync(path, `${JSON.stringify({ ...manifest, consistency }, null, 2)}\n`);
+      }),
+    );
+    expect(find(report, 'VERIFY_BUNDLE_LINK')).toMatchObject({ where: 'bundle-000002/manifest.json', message: expect.stringContaining('the consistency proof from size 16 to 32 does not verify') });
+    // The next bundle recorded the manifest as it was exported.
+    expect(find(report, 'VERIFY_BUNDLE_MANIFEST_ALTERED')).toMatchObject({ where: 'bundle-000002/manifest.json' });
+  });
+
   it('reports segment lines that are not exactly one entry: CR LF, a byte-order mark', async () => {
     const crlf = await verifyChain(
       tampered((dir) => {
