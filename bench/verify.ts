@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { verifyPath } from '../src/verify/data-dir.ts';
+import { verifyDataDirectoryInParallel } from '../src/verify/data-dir.ts';
 import { cpuSeconds, measureHashBaseline, printComparison } from './hash-baseline.ts';
 import { parseCount } from './synthetic-records.ts';
 
@@ -25,7 +25,7 @@ try {
   const started = performance.now();
   const cpu = process.cpuUsage();
   // Freshness is not what is measured here: the cadence is set so that an old bench log is not stale.
-  const report = await verifyPath(dir, { workers, trustedKeys: [key], cadenceMs: Number.MAX_SAFE_INTEGER, onProgress: process.stderr.isTTY ? (count) => process.stderr.write(`\rverified ${count}…`) : undefined });
+  const report = await verifyDataDirectoryInParallel(dir, { workers, trustedKeys: [key], cadenceMs: Number.MAX_SAFE_INTEGER, onProgress: process.stderr.isTTY ? (count) => process.stderr.write(`\rverified ${count}…`) : undefined });
   const timing = { entries: report.entries, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(process.cpuUsage(cpu)) };
   if (!report.ok) throw new Error(`the bench log does not verify: ${JSON.stringify(report.findings.slice(0, 3))}`);
   const baseline = measureHashBaseline(join(dir, 'chain.db'));

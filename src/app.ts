@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { openBus } from './app/open-bus.ts';
 import { parseRunConfig, type ParsedRunConfig, type RunConfig, type Stage } from './app/run-config.ts';
@@ -13,6 +13,8 @@ import { openJoinState } from './correlate/state.ts';
 import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
 import { INGEST_SOURCES } from './ingest/sources.ts';
 import { openIngestState } from './ingest/state.ts';
+import { startExportSchedule, type ScheduledExportSummary } from './export/schedule.ts';
+import { openChainReader } from './seal/chain-reader.ts';
 import { createSealer, type SealerCounts } from './seal/sealer.ts';
 import { loadNoteSigners, recordVerifierKeys } from './seal/signer-keys.ts';
 import type { NoteSigner } from './seal/signer.ts';
@@ -41,6 +43,8 @@ export interface RunSummary {
   signerKey?: { verifierKey: string; generated: boolean; path: string };
   /** Every key that signed this run's checkpoints (two during a rotation). */
   verifierKeys?: string[];
+  /** The scheduled export, when one is configured and this process seals. */
+  export?: ScheduledExportSummary | null;
 }
 
 export type BackfillSummary = Required<RunSummary>;
@@ -82,7 +86,7 @@ export async function runPipeline(input: RunConfig, options: RunOptions = {}): P
     if (runs('correlate')) consuming.push(runCorrelateStage(config, opened.bus, topics, clock, log, options.signal, summary));
     // In backfill the sealer starts once the correlator closed every window, so it drains everything in one pass.
     if (config.once) await Promise.all(consuming.splice(0));
-    if (runs('seal')) consuming.push(runSealStage(config, opened.bus, topics, clock, log, options.signal, signing!, summary));
+    if (runs('seal')) consuming.push(runSealStage(config, opened.bus, topics, clock, log, options.signal, signing!, summary, options.env ?? process.env));
     await Promise.all(consuming);
     log.info({ correlator: summary.correlator, sealer: summary.sealer }, 'run finished');
     return summary;
@@ -158,8 +162,15 @@ async function runSealStage(
   signal: AbortSignal | undefined,
   signing: Signing,
   summary: RunSummary,
+  env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const store = openChainStore(dataDirPath(config.dataDir, 'chain'), config.origin);
+  // The export reads the chain through its own read-only connection; it runs beside the sealer and once more at the end.
+  const exportSchedule =
+    config.export === undefined
+      ? null
+      : startExportSchedule({ config: config.export, clock, env, openReader: () => openChainReader(dataDirPath(config.dataDir, 'chain')), verifierKeys: () => readVerifierKeys(config.dataDir) });
+  summary.export = null;
   try {
     const sizeBefore = store.head().size;
     const stageBus = createStageBus(bus, {
@@ -173,8 +184,18 @@ async function runSealStage(
     summary.verifierKeys = signing.signers.map((signer) => signer.verifierKey);
     await sealer.run({ untilIdle: config.once, signal });
     summary.chain = summariseChain(store, sizeBefore);
-    log.info({ stage: 'seal', counts: sealer.counts, chainSize: store.head().size }, 'stage stopped');
+    if (exportSchedule !== null) summary.export = await exportSchedule.finish();
+    log.info({ stage: 'seal', counts: sealer.counts, chainSize: store.head().size, export: summary.export?.runs }, 'stage stopped');
   } finally {
+    exportSchedule?.stop();
     store.close();
   }
+}
+
+/** Every key that ever signed this log (keys/verifier.key): what a bundle must carry. */
+function readVerifierKeys(dataDir: string): string[] {
+  return readFileSync(dataDirPath(dataDir, 'verifierKey'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }

@@ -14,12 +14,12 @@ const records = [
 ];
 
 describe('Azure ingestor under arbitrary and mutated records of all three shapes (fast-check)', () => {
-  it('never throws, accounts for every record once, and publishes only valid KmsEvents', async () => {
+  it('never throws, accounts for every record once, and publishes only valid KmsEvents', { timeout: 300_000 }, async () => {
     const fed = await checkIngestorProperty(azureKeyVaultSource, records, tempDir);
     expect(fed).toBeGreaterThanOrEqual(10_000);
   });
 
-  it('reads exports with cut and garbage lines without throwing, dead-lettering what does not parse', async () => {
+  it('reads exports with cut and garbage lines without throwing, dead-lettering what does not parse', { timeout: 300_000 }, async () => {
     const fed = await checkFileProperty(azureKeyVaultSource, records, tempDir);
     expect(fed).toBeGreaterThanOrEqual(500);
   });

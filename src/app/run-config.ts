@@ -5,6 +5,7 @@ import { schemaError } from '../core/schema-error.ts';
 import { INGEST_SOURCES } from '../ingest/sources.ts';
 import { SealerConfig } from '../seal/config.ts';
 import { CorrelateConfig } from '../correlate/config.ts';
+import { ExportConfig } from '../export/config.ts';
 
 export const STAGES = ['ingest', 'correlate', 'seal'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -41,6 +42,8 @@ export const RunConfig = z.strictObject({
   correlate: CorrelateConfig.prefault({}),
   /** Checkpoint cadence, heartbeat and signer keys (src/seal/config.ts). */
   seal: SealerConfig.prefault({}),
+  /** Scheduled WORM export alongside the seal stage, and once more when it stops (src/export/config.ts). */
+  export: ExportConfig.optional(),
 });
 export type RunConfig = z.input<typeof RunConfig>;
 export type ParsedRunConfig = z.output<typeof RunConfig>;

@@ -15,3 +15,15 @@ export function withChainReader<T>(dataDir: string, work: (reader: ChainReader) 
     reader.close();
   }
 }
+
+/** The same for asynchronous work (an export): the store is closed once `work` settles. */
+export async function withChainReaderAsync<T>(dataDir: string, work: (reader: ChainReader) => Promise<T>): Promise<T> {
+  const path = dataDirPath(dataDir, 'chain');
+  if (!existsSync(path)) throw new KeytrailError('CLI_IO', `no chain store at ${path}: is ${dataDir} a keytrail data directory?`);
+  const reader = openChainReader(path);
+  try {
+    return await work(reader);
+  } finally {
+    reader.close();
+  }
+}

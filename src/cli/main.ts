@@ -2,6 +2,7 @@ import { ERROR_CODES } from '../core/error-codes/index.ts';
 import { isKeytrailError, EXIT_CODES } from '../core/errors.ts';
 import type { CliIo, Command } from './command.ts';
 import { demoCommand } from './demo.ts';
+import { exportCommand } from './export.ts';
 import { keygenCommand } from './keygen.ts';
 import { runCommand } from './run.ts';
 import { consistencyCommand } from './consistency.ts';
@@ -10,7 +11,7 @@ import { queryCommand } from './query.ts';
 import { verifyProofCommand } from './verify-proof.ts';
 import { verifyCommand } from './verify.ts';
 
-export const COMMANDS: readonly Command[] = [demoCommand, runCommand, verifyCommand, keygenCommand, proveCommand, verifyProofCommand, consistencyCommand, queryCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, runCommand, verifyCommand, keygenCommand, proveCommand, verifyProofCommand, consistencyCommand, queryCommand, exportCommand];
 
 function helpText(): string {
   const rows = COMMANDS.map((command) => `  ${command.name.padEnd(12)} ${command.summary}`);

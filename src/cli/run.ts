@@ -3,8 +3,11 @@ import { parseBrokerList } from '../bus/kafka-config.ts';
 import { parseRunConfig, runPipeline, STAGES, type RunSummary } from '../app.ts';
 import type { ParsedRunConfig } from '../app/run-config.ts';
 import { KeytrailError } from '../core/errors.ts';
+import type { ExportConfigInput } from '../export/config.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs } from './command.ts';
+import { readExportConfigFile } from './export.ts';
+import { parseNonNegativeInt } from './options.ts';
 import { formatRunSummary, formatStageSummary } from './summary.ts';
 
 const OPTIONS = {
@@ -18,6 +21,10 @@ const OPTIONS = {
   'signer-key': { type: 'string' },
   'topic-prefix': { type: 'string' },
   'log-level': { type: 'string' },
+  'export-to': { type: 'string' },
+  'export-config': { type: 'string' },
+  'export-every-entries': { type: 'string' },
+  'export-every-ms': { type: 'string' },
   json: { type: 'boolean', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -44,7 +51,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline (or some stages) over Kafka or the embedded bus; --once backfills and exits',
   usage:
-    'keytrail run --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--json]',
+    'keytrail run --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
   async run(argv, io) {
     const { config, json } = parseRunCommand(this, argv, io.env);
     const controller = new AbortController();
@@ -87,11 +94,20 @@ export function parseRunCommand(command: Command, argv: string[], env: NodeJS.Pr
     kafka: brokers === undefined || brokers.trim() === '' ? undefined : { brokers: parseBrokerList(brokers), partitions, ...kafkaTuning },
     embedded: brokers === undefined || brokers.trim() === '' ? { partitions } : undefined,
     logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL,
+    export: readExportOptions(command, values),
   });
   if (config.inputs.length > 0 && !config.stages.includes('ingest')) {
     throw new KeytrailError('CLI_USAGE', `--input needs the ingest stage, but --stages is ${config.stages.join(',')}`);
   }
   return { config, json: values.json };
+}
+
+/** The export section from --export-config and the --export-* flags (flags win); absent when neither is given. */
+function readExportOptions(command: Command, values: { 'export-to'?: string; 'export-config'?: string; 'export-every-entries'?: string; 'export-every-ms'?: string }): ExportConfigInput | undefined {
+  if (values['export-to'] === undefined && values['export-config'] === undefined) return undefined;
+  const file = values['export-config'] === undefined ? {} : readExportConfigFile(values['export-config']);
+  const every = (flag: 'export-every-entries' | 'export-every-ms'): number | undefined => (values[flag] === undefined ? undefined : parseNonNegativeInt(command, `--${flag}`, values[flag]));
+  return { ...file, to: values['export-to'] ?? file.to!, schedule: { ...file.schedule, everyEntries: every('export-every-entries') ?? file.schedule?.everyEntries, everyMs: every('export-every-ms') ?? file.schedule?.everyMs } };
 }
 
 function toInteger(text: string | undefined): number | undefined {

@@ -47,6 +47,11 @@ export function formatRunSummary(summary: BackfillSummary, verification?: Verify
     const signaturesOk = verification.checkpoints.verified === verification.checkpoints.total && verification.checkpoints.total > 0;
     lines.push(`  checkpoint signature ${mark(signaturesOk && verification.ok)} / chain ${mark(verification.ok)}`);
   }
+  if (summary.export !== null) {
+    const exported = summary.export;
+    lines.push('', `export → ${exported.destination}`, `  ${exported.bundles.length} bundle${exported.bundles.length === 1 ? '' : 's'} (${exported.entries} entries) in ${exported.runs} run${exported.runs === 1 ? '' : 's'}${exported.bundles.length > 0 ? `: ${exported.bundles.join(', ')}` : ''}`);
+    for (const failure of exported.failures) lines.push(`  a run failed (the next one resumed): ${failure}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

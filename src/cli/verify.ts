@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { KeytrailError } from '../core/errors.ts';
 import { verifyPath } from '../verify/data-dir.ts';
+import { formatChainReport } from '../verify/chain-report.ts';
 import { formatReport } from '../verify/report.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs, usageError } from './command.ts';
@@ -10,8 +11,8 @@ import { parseNonNegativeInt, parseTime, readKeyFiles } from './options.ts';
 /** `keytrail verify PATH`: exit 0 when everything verifies, 1 otherwise. */
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'verify a data directory: entries, chain links, Merkle roots, checkpoint signatures, consistency and freshness',
-  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--checkpoint KNOWN_CHECKPOINT_FILE]... [--as-of RFC3339] [--cadence-ms N] [--grace-ms N] [--require-signed] [--workers N] [--json]',
+  summary: 'verify a data directory, an exported bundle or a chain of bundles (local or s3://): entries, chain links, Merkle roots, checkpoint signatures, links and retention',
+  usage: 'keytrail verify PATH [--key VERIFIER_KEY_FILE]... [--checkpoint KNOWN_CHECKPOINT_FILE]... [--as-of RFC3339] [--cadence-ms N] [--grace-ms N] [--require-signed] [--workers N] [--s3-endpoint URL] [--s3-region REGION] [--s3-force-path-style] [--min-retain-days N] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(
       this,
@@ -24,6 +25,10 @@ export const verifyCommand: Command = {
         'grace-ms': { type: 'string' },
         'require-signed': { type: 'boolean', default: false },
         workers: { type: 'string' },
+        's3-endpoint': { type: 'string' },
+        's3-region': { type: 'string' },
+        's3-force-path-style': { type: 'boolean', default: false },
+        'min-retain-days': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       true,
@@ -37,11 +42,17 @@ export const verifyCommand: Command = {
       cadenceMs: values['cadence-ms'] === undefined ? undefined : parseNonNegativeInt(this, '--cadence-ms', values['cadence-ms']),
       graceMs: values['grace-ms'] === undefined ? undefined : parseNonNegativeInt(this, '--grace-ms', values['grace-ms']),
       requireSigned: values['require-signed'],
+      s3: {
+        endpoint: values['s3-endpoint'],
+        region: values['s3-region'],
+        forcePathStyle: values['s3-force-path-style'],
+        minRetainDays: values['min-retain-days'] === undefined ? undefined : parseNonNegativeInt(this, '--min-retain-days', values['min-retain-days']),
+      },
       // Progress is for people watching a terminal; pipes and CI logs get only the report.
       onProgress: io.isTty ? (count) => io.stderr(`\rverified ${count} entries…`) : undefined,
     });
     if (io.isTty && report.entries >= 65_536) io.stderr('\n');
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : report.kind === 'bundle-chain' ? formatChainReport(report) : formatReport(report));
     return report.ok ? 0 : 1;
   },
 };

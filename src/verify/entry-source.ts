@@ -1,6 +1,8 @@
+import type { Finding } from './findings.ts';
+
 /**
- * What the verifier walks: a data directory's chain store today, an exported bundle (segment files with
- * one entry per line, checkpoint files, verifier key, manifest) later. The walk needs only this.
+ * What the verifier walks: a data directory's chain store, or an exported bundle (segment files with one
+ * entry per line, checkpoint files, verifier key, manifest). The walk needs only this.
  */
 export interface SourceEntry {
   /** Where the bytes are: `chain.db entries seq 17`, `segments/000001.jsonl:18`. */
@@ -45,5 +47,7 @@ export interface EntrySource {
   sizeHint?(): number | null;
   /** When the log was captured (a bundle's export time); null for a live data directory (now). */
   capturedAt(): Date | null;
+  /** What the container itself got wrong (a bundle's files against its manifest), asked once every entry was read. */
+  problems?(): Finding[];
   close(): void;
 }

@@ -60,6 +60,7 @@ export function startLogWalk(source: EntrySource, options: VerifyOptions): LogWa
       if (options.onProgress !== undefined && tree.size % PROGRESS_EVERY === 0) options.onProgress(tree.size - start.seq);
     },
     finish() {
+      for (const problem of source.problems?.() ?? []) findings.add(problem);
       const matching = matcher.finish(tree.size, start.seq, findings);
       if (start.seq > 0 && !matching.includes(start.seq)) {
         findings.add({ code: 'VERIFY_START_UNANCHORED', seq: start.seq, message: `the log starts at seq ${start.seq}, but no verified checkpoint of ${start.seq} entries vouches for the chain head and tree it continues` });

@@ -88,7 +88,7 @@ export async function checkFileProperty(source: IngestSource, bases: readonly un
         await harness.close();
       }
     }),
-    { numRuns: runs },
+    { numRuns: runs, seed: Number(process.env.KEYTRAIL_PROPERTY_SEED ?? Date.now()) | 0 },
   );
   return fed;
 }

@@ -2,6 +2,7 @@ import { BUS_CODES } from './bus.ts';
 import { CLI_CODES } from './cli.ts';
 import { CORE_CODES } from './core.ts';
 import { CORRELATE_CODES } from './correlate.ts';
+import { EXPORT_CODES } from './export.ts';
 import { INGEST_CODES } from './ingest.ts';
 import { INGEST_APP_CODES } from './ingest-app.ts';
 import { INGEST_AWS_CODES } from './ingest-aws.ts';
@@ -30,6 +31,7 @@ export const ERROR_CODES = {
   ...CORRELATE_CODES,
   ...SEAL_CODES,
   ...VERIFY_CODES,
+  ...EXPORT_CODES,
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

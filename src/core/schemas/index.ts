@@ -6,3 +6,4 @@ export * from './record.ts';
 export * from './entry.ts';
 export * from './checkpoint.ts';
 export * from './proof.ts';
+export * from './bundle-manifest.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DeadLetter } from '../dead-letter.ts';
-import { AppEvent, AttributedRecord, Checkpoint, Entry, IngestedAppEvent, KmsEvent, ProofDocument } from './index.ts';
+import { AppEvent, AttributedRecord, BundleManifest, BundleVersions, Checkpoint, Entry, IngestedAppEvent, KmsEvent, ProofDocument } from './index.ts';
 
 /** The published JSON Schemas: file name in schemas/ → zod schema it is generated from. */
 export const PUBLISHED_SCHEMAS = {
@@ -12,6 +12,8 @@ export const PUBLISHED_SCHEMAS = {
   'checkpoint.schema.json': Checkpoint,
   'dead-letter.schema.json': DeadLetter,
   'proof.schema.json': ProofDocument,
+  'bundle-manifest.schema.json': BundleManifest,
+  'bundle-versions.schema.json': BundleVersions,
 } as const;
 
 export function renderJsonSchema(name: keyof typeof PUBLISHED_SCHEMAS): string {
