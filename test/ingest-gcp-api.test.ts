@@ -156,6 +156,6 @@ describe('GCP API mode (@google-cloud/logging over gRPC against a local Cloud Lo
 
   it('reports a stored cursor it cannot parse with a code instead of starting over', async () => {
     await expect(source().fetchPage('not json')).rejects.toBeInstanceOf(KeytrailError);
-    await expect(source().fetchPage('{"v":2}')).rejects.toMatchObject({ code: 'INGEST_API_CURSOR_INVALID' });
+    await expect(source().fetchPage('{"v":2}')).rejects.toMatchObject({ code: 'INGEST_CURSOR_INVALID' });
   });
 });

@@ -25,7 +25,7 @@ describe('window cursor', () => {
     const cursor = advanceWindow(openWindow(initialWindowCursor('2026-01-10T10:00:00.000Z'), at('2026-01-10T13:00:00Z'), policy)!, { time: 't', id: 'i' });
     expect(parseWindowCursor(formatWindowCursor(cursor), 'test')).toEqual(cursor);
     for (const text of ['', '[]', '{"v":1}', '{"v":1,"windowStart":"soon","windowEnd":null,"after":null}', '{"v":1,"windowStart":"2026-01-10T10:00:00Z","windowEnd":null,"after":{"time":1}}']) {
-      expect(() => parseWindowCursor(text, 'test')).toThrowError(expect.objectContaining({ code: 'INGEST_API_CURSOR_INVALID' }));
+      expect(() => parseWindowCursor(text, 'test')).toThrowError(expect.objectContaining({ code: 'INGEST_CURSOR_INVALID' }));
     }
   });
 });

@@ -1,5 +1,6 @@
-import { KeytrailError } from '../core/errors.ts';
+import { z } from 'zod';
 import { canonicalize } from '../core/canonical-json.ts';
+import { parseStoredCursor } from './stored-cursor.ts';
 
 /**
  * The durable position of an API input that reads a provider's log by arrival-time windows (GCP
@@ -32,15 +33,16 @@ export function initialWindowCursor(startTime: string): WindowCursor {
   return { v: 1, windowStart: startTime, windowEnd: null, after: null };
 }
 
+const Instant = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'not a time');
+const WindowCursorSchema: z.ZodType<WindowCursor> = z.strictObject({
+  v: z.literal(1),
+  windowStart: Instant,
+  windowEnd: Instant.nullable(),
+  after: z.strictObject({ time: z.string(), id: z.string() }).nullable(),
+});
+
 export function parseWindowCursor(text: string, source: string): WindowCursor {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new KeytrailError('INGEST_API_CURSOR_INVALID', `the cursor of ${source} is not JSON`, { cause: error, details: { cursor: text } });
-  }
-  if (!isWindowCursor(value)) throw new KeytrailError('INGEST_API_CURSOR_INVALID', `the cursor of ${source} is not a v1 window cursor`, { details: { cursor: text } });
-  return value;
+  return parseStoredCursor(WindowCursorSchema, text, source, 'v1 window');
 }
 
 export function formatWindowCursor(cursor: WindowCursor): string {
@@ -70,15 +72,3 @@ export function reachedHorizon(closedEnd: string, nowMs: number, policy: WindowP
   return Date.parse(closedEnd) >= nowMs - policy.settleMs - 1000;
 }
 
-function isWindowCursor(value: unknown): value is WindowCursor {
-  if (typeof value !== 'object' || value === null) return false;
-  const cursor = value as Record<string, unknown>;
-  const after = cursor.after as Record<string, unknown> | null;
-  return (
-    cursor.v === 1 &&
-    typeof cursor.windowStart === 'string' &&
-    !Number.isNaN(Date.parse(cursor.windowStart)) &&
-    (cursor.windowEnd === null || (typeof cursor.windowEnd === 'string' && !Number.isNaN(Date.parse(cursor.windowEnd)))) &&
-    (after === null || (typeof after === 'object' && typeof after.time === 'string' && typeof after.id === 'string'))
-  );
-}

@@ -7,7 +7,6 @@ import { INGEST_CODES } from './ingest.ts';
 import { INGEST_APP_CODES } from './ingest-app.ts';
 import { INGEST_AWS_CODES } from './ingest-aws.ts';
 import { INGEST_VAULT_CODES } from './ingest-vault.ts';
-import { INGEST_API_CODES } from './ingest-api.ts';
 import { INGEST_AZURE_CODES } from './ingest-azure.ts';
 import { INGEST_GCP_CODES } from './ingest-gcp.ts';
 import { SEAL_CODES } from './seal.ts';
@@ -25,7 +24,6 @@ export const ERROR_CODES = {
   ...INGEST_AWS_CODES,
   ...INGEST_VAULT_CODES,
   ...INGEST_APP_CODES,
-  ...INGEST_API_CODES,
   ...INGEST_GCP_CODES,
   ...INGEST_AZURE_CODES,
   ...CORRELATE_CODES,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeytrailError } from '../../core/errors.ts';
+import { parseStoredCursor } from '../stored-cursor.ts';
 import { UtcTime } from '../../core/schemas/common.ts';
 
 /**
@@ -20,16 +20,7 @@ export const LookupCursor = z.strictObject({
 export type LookupCursor = z.infer<typeof LookupCursor>;
 
 export function parseLookupCursor(text: string | undefined, cursorName: string): LookupCursor | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = LookupCursor.safeParse(value);
-  if (!parsed.success) throw new KeytrailError('INGEST_CURSOR_INVALID', `the stored cursor of ${cursorName} is not a LookupEvents cursor: ${text}`, { details: { cursorName } });
-  return parsed.data;
+  return text === undefined ? undefined : parseStoredCursor(LookupCursor, text, cursorName, 'LookupEvents');
 }
 
 export interface LookupWindow {

@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { KeytrailError } from '../../core/errors.ts';
+import { parseStoredCursor } from '../stored-cursor.ts';
 import { sha256Hex } from '../../core/hash.ts';
 
 /** Bytes at the start of a file that identify it beyond its inode (inodes are reused after deletion). */
@@ -22,16 +22,7 @@ export const FollowCursor = z.strictObject({
 export type FollowCursor = z.infer<typeof FollowCursor>;
 
 export function parseFollowCursor(text: string | undefined, cursorName: string): FollowCursor | undefined {
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = FollowCursor.safeParse(value);
-  if (!parsed.success) throw new KeytrailError('INGEST_CURSOR_INVALID', `the stored cursor of ${cursorName} is not a file cursor: ${text}`, { details: { cursorName } });
-  return parsed.data;
+  return text === undefined ? undefined : parseStoredCursor(FollowCursor, text, cursorName, 'file');
 }
 
 export function headHash(head: Buffer, offset: number): string {
