@@ -1,9 +1,6 @@
-import { canonicalBytes } from '../../core/canonical-json.ts';
-import { sha256Hex } from '../../core/hash.ts';
-import { kmsEventPartitionKey } from '../../core/partition-key.ts';
-import { HEADER_INGEST_TIME, HEADER_SCHEMA_VERSION } from '../../core/ports.ts';
 import { schemaError } from '../../core/schema-error.ts';
 import type { EventAttributes, KmsEvent } from '../../core/schemas/kms-event.ts';
+import { rawRecordSha256, toKmsEventResult } from '../kms-message.ts';
 import type { NormaliseContext, NormaliseResult } from '../source.ts';
 import { detectInvokedBy } from './invoked-by.ts';
 import { normaliseAwsOperation } from './operations.ts';
@@ -21,16 +18,8 @@ export function normaliseCloudTrailRecord(value: unknown, context: NormaliseCont
   if (!parsed.success) throw schemaError('INGEST_AWS_RECORD_INVALID', 'CloudTrail record is invalid', parsed.error);
   const record = parsed.data;
   if (record.eventSource !== KMS_EVENT_SOURCE) return { kind: 'filtered', reason: `eventSource ${record.eventSource} is not ${KMS_EVENT_SOURCE}` };
-  const event = toKmsEvent(record, sha256Hex(canonicalBytes(value)), context.ingestTime);
-  return {
-    kind: 'event',
-    dedupKey: event.eventId,
-    message: {
-      key: kmsEventPartitionKey(event),
-      value: canonicalBytes(event),
-      headers: { [HEADER_SCHEMA_VERSION]: '1', [HEADER_INGEST_TIME]: event.ingestTime },
-    },
-  };
+  const event = toKmsEvent(record, rawRecordSha256(value), context.ingestTime);
+  return toKmsEventResult(event, event.eventId);
 }
 
 function toKmsEvent(record: CloudTrailRecord, rawSha256: string, ingestTime: Date): KmsEvent {

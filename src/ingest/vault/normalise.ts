@@ -1,9 +1,6 @@
-import { canonicalBytes } from '../../core/canonical-json.ts';
-import { sha256Hex } from '../../core/hash.ts';
-import { kmsEventPartitionKey } from '../../core/partition-key.ts';
-import { HEADER_INGEST_TIME, HEADER_SCHEMA_VERSION } from '../../core/ports.ts';
 import { schemaError } from '../../core/schema-error.ts';
 import type { EventAttributes, KmsEvent } from '../../core/schemas/kms-event.ts';
+import { rawRecordSha256, toKmsEventResult } from '../kms-message.ts';
 import type { NormaliseContext, NormaliseResult } from '../source.ts';
 import { headerValue, isHmacValue, VaultAuditEntry } from './entry.ts';
 import { locateTransit, type TransitLocation } from './locate.ts';
@@ -23,16 +20,8 @@ export function normaliseVaultEntry(value: unknown, context: NormaliseContext): 
   const location = locateTransit(entry);
   if (location === null) return { kind: 'filtered', reason: `${entry.request.path} is not on a transit mount` };
   const call = parseTransitPath(location.relativePath, entry.request.operation, entry.request.data ?? {});
-  const event = toKmsEvent(entry, location, call, sha256Hex(canonicalBytes(value)), context.ingestTime);
-  return {
-    kind: 'event',
-    dedupKey: event.eventId,
-    message: {
-      key: kmsEventPartitionKey(event),
-      value: canonicalBytes(event),
-      headers: { [HEADER_SCHEMA_VERSION]: '1', [HEADER_INGEST_TIME]: event.ingestTime },
-    },
-  };
+  const event = toKmsEvent(entry, location, call, rawRecordSha256(value), context.ingestTime);
+  return toKmsEventResult(event, event.eventId);
 }
 
 function toKmsEvent(entry: VaultAuditEntry, location: TransitLocation, call: TransitCall, rawSha256: string, ingestTime: Date): KmsEvent {
