@@ -86,13 +86,22 @@ function lifecycleOf(call: KmsCall, origin: string, name: string): { operationNa
     case 'create-key':
       return { operationName: 'KeyCreate', requestUri: at(`keys/${name}/create`) };
     case 'rotate':
-      return call.variant % 3 === 0 ? { operationName: 'KeyRotateIfDue', requestUri: at(`keys/${name}/rotateifdue`) } : { operationName: 'KeyRotate', requestUri: at(`keys/${name}/rotate`) };
+      return isScheduledRotation(call) ? { operationName: 'KeyRotateIfDue', requestUri: at(`keys/${name}/rotateifdue`) } : { operationName: 'KeyRotate', requestUri: at(`keys/${name}/rotate`) };
     case 'destroy':
-      // Soft delete is always on: KeyDelete schedules the deletion, KeyPurge destroys.
-      return call.variant % 2 === 0 ? { operationName: 'KeyDelete', requestUri: at(`keys/${name}`) } : { operationName: 'KeyPurge', requestUri: at(`deletedkeys/${name}`) };
+      return isPurge(call) ? { operationName: 'KeyPurge', requestUri: at(`deletedkeys/${name}`) } : { operationName: 'KeyDelete', requestUri: at(`keys/${name}`) };
     default:
       throw new Error(`no Key Vault operation for ${call.operation}`);
   }
+}
+
+/** The rotation policy's own rotation: the service calls KeyRotateIfDue, with no caller. */
+export function isScheduledRotation(call: KmsCall): boolean {
+  return call.operation === 'rotate' && call.outcome === 'success' && call.variant % 3 === 0;
+}
+
+/** Soft delete is always on: KeyDelete schedules the deletion, KeyPurge destroys. */
+export function isPurge(call: KmsCall): boolean {
+  return call.operation === 'destroy' && call.variant % 2 === 1;
 }
 
 /** Newer tokens use short claim names, older ones URI claim types; a CMK identity adds `xms_mirid`. */

@@ -24,7 +24,12 @@ const LIFECYCLE: Partial<Record<Operation, readonly Method[]>> = {
 
 const GRPC_AGENT = 'grpc-node-js/1.14.7,gzip(gfe)';
 const REST_AGENT = 'gl-node/24.11.1 gccl/5.2.0 gapic/5.2.0 gax/5.0.6 rest/5.0.6,gzip(gfe)';
-const GCLOUD_AGENT = 'google-cloud-sdk gcloud/551.0.0 command/gcloud.kms.keys.versions.create,gzip(gfe)';
+const GCLOUD_COMMANDS: Record<string, string> = {
+  CreateCryptoKey: 'keys.create',
+  CreateCryptoKeyVersion: 'keys.versions.create',
+  UpdateCryptoKeyPrimaryVersion: 'keys.set-primary-version',
+  DestroyCryptoKeyVersion: 'keys.versions.destroy',
+};
 
 /**
  * A Cloud Audit Logs entry of cloudkms.googleapis.com for the call, in the proto3 JSON form exports use,
@@ -45,7 +50,7 @@ export function renderGcpEntry(call: KmsCall): Record<string, unknown> {
       '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
       status: failed ? failureStatus(call, method, resourceName) : {},
       authenticationInfo: authenticationOf(call),
-      requestMetadata: requestMetadataOf(call, admin),
+      requestMetadata: requestMetadataOf(call, admin ? GCLOUD_COMMANDS[method.name] : undefined),
       serviceName: 'cloudkms.googleapis.com',
       methodName: method.name,
       authorizationInfo: [
@@ -110,12 +115,12 @@ function authenticationOf(call: KmsCall): Record<string, unknown> {
 }
 
 /** The token goes where the application put it; Cloud Storage's service agent calls from `private` with no user agent. */
-function requestMetadataOf(call: KmsCall, admin: boolean): Record<string, unknown> {
+function requestMetadataOf(call: KmsCall, gcloudCommand: string | undefined): Record<string, unknown> {
   const time = formatCallTime(call, 'proto3', -(call.ticks % 10) * 100 - 8_000_000 - (call.variant % 7) * 1_000_000);
   if (call.invokedBy !== null) return { callerIp: 'private', requestAttributes: { auth: {} }, destinationAttributes: {} };
   const token = call.joinKeys.token;
   const style = token === undefined ? undefined : (call.tokenStyle ?? 'user-agent');
-  const agent = admin ? GCLOUD_AGENT : style === 'user-agent' ? `keytrail/${token} ${REST_AGENT}` : GRPC_AGENT;
+  const agent = gcloudCommand !== undefined ? `google-cloud-sdk gcloud/551.0.0 command/gcloud.kms.${gcloudCommand},gzip(gfe)` : style === 'user-agent' ? `keytrail/${token} ${REST_AGENT}` : GRPC_AGENT;
   const reason = style === 'reason' ? `keytrail/${token}` : style === 'bare-reason' ? token : undefined;
   return {
     callerIp: call.sourceIp,

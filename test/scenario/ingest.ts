@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import type { Bus, Clock, TopicNames } from '../../src/core/ports.ts';
+import type { KmsEvent } from '../../src/core/schemas/kms-event.ts';
 import { createBatchPublisher, emptyCounts, type BatchPublisher, type IngestCounts } from '../../src/ingest/publisher.ts';
 import type { ReadItem } from '../../src/ingest/read-json.ts';
 import { INGEST_SOURCES } from '../../src/ingest/sources.ts';
 import { openIngestState, type IngestState } from '../../src/ingest/state.ts';
 import { createVaultPairer, type VaultPairer } from '../../src/ingest/vault/pairing.ts';
+import type { KmsCall } from './calls.ts';
+import { compareKmsEvent } from './expected.ts';
 import { createGrpcRoundTrip } from './grpc-entry.ts';
 import type { RawDelivery } from './render.ts';
-import { registerKmsId, type ScenarioTruth } from './truth.ts';
+import { registerKmsId, scenarioInputId, type ScenarioTruth } from './truth.ts';
 
 export interface ScenarioIngestOptions {
   bus: Bus;
@@ -43,6 +46,10 @@ interface Input {
  * the Vault pairer first, as the file follower and socket listener do. Time is each record's arrival.
  */
 export function createScenarioIngest(options: ScenarioIngestOptions): ScenarioIngest {
+  const { truth } = options;
+  // With a truth to fill, every published KMS event is checked against the call it came from.
+  const calls = new Map<string, KmsCall>();
+  const bus = truth === undefined ? options.bus : tapKmsEvents(options.bus, options.topics, (event) => checkEvent(truth, calls, event));
   let nowMs = 0;
   const clock: Clock = { now: () => new Date(nowMs) };
   const counts = emptyCounts();
@@ -58,7 +65,7 @@ export function createScenarioIngest(options: ScenarioIngestOptions): ScenarioIn
     const label = `ingest-${delivery.route.ingest}/${delivery.source}:${delivery.route.input}`;
     let input = inputs.get(label);
     if (input === undefined) {
-      const publisher = createBatchPublisher(INGEST_SOURCES[delivery.source]!, label, { bus: options.bus, topics: options.topics, clock, state: states[delivery.route.ingest]! }, counts);
+      const publisher = createBatchPublisher(INGEST_SOURCES[delivery.source]!, label, { bus, topics: options.topics, clock, state: states[delivery.route.ingest]! }, counts);
       const pairer = delivery.source === 'vault' ? createVaultPairer({ clock, timeoutMs: options.pairTimeoutMs ?? 60_000, maxParked: 100_000 }) : undefined;
       input = { label, publisher, ...(pairer === undefined ? {} : { pairer }) };
       inputs.set(label, input);
@@ -70,8 +77,8 @@ export function createScenarioIngest(options: ScenarioIngestOptions): ScenarioIn
     for (const item of items) {
       const outcome = input.publisher.add(item);
       pending += 1;
-      if (outcome.kind === 'event' && delivery?.inputId !== undefined && options.truth !== undefined) {
-        registerKmsId(options.truth, delivery.inputId, `kms:${delivery.source}:${outcome.dedupKey}`);
+      if (outcome.kind === 'event' && delivery?.inputId !== undefined && truth !== undefined) {
+        registerKmsId(truth, delivery.inputId, `kms:${delivery.source}:${outcome.dedupKey}`);
       }
     }
   };
@@ -99,6 +106,7 @@ export function createScenarioIngest(options: ScenarioIngestOptions): ScenarioIn
       nowMs = Math.max(nowMs, delivery.arrivalMs);
       expireParked();
       const input = inputFor(delivery);
+      if (truth !== undefined && delivery.call !== undefined) calls.set(delivery.inputId!, delivery.call);
       const item = readItemOf(delivery, `${input.label}#${(position += 1)}`, grpc);
       addItems(input, input.pairer === undefined ? [item] : input.pairer.accept(item), delivery);
       if (pending >= batchSize) await flushAll();
@@ -111,6 +119,26 @@ export function createScenarioIngest(options: ScenarioIngestOptions): ScenarioIn
       for (const state of states) state.close();
     },
   };
+}
+
+/** A bus that hands every KMS event published through it to `check` first. */
+function tapKmsEvents(bus: Bus, topics: TopicNames, check: (event: KmsEvent) => void): Bus {
+  return {
+    async publish(topic, messages) {
+      if (topic === topics.kmsEvents) for (const message of messages) check(JSON.parse(message.value.toString('utf8')) as KmsEvent);
+      await bus.publish(topic, messages);
+    },
+    consume: (consumeOptions) => bus.consume(consumeOptions),
+    close: () => bus.close(),
+  };
+}
+
+function checkEvent(truth: ScenarioTruth, calls: ReadonlyMap<string, KmsCall>, event: KmsEvent): void {
+  const id = scenarioInputId(truth, `kms:${event.provider}:${event.eventId}`);
+  const call = calls.get(id);
+  truth.eventsChecked += 1;
+  const problems = call === undefined ? ['no call of the scenario has this id'] : compareKmsEvent(call, event);
+  if (problems.length > 0) truth.fieldMismatches.push(`${id} (${event.rawOperation}): ${problems.join('; ')}`);
 }
 
 /** The record as its input reads it: JSON text parsed back (what a file or an API page holds), or a gRPC entry decoded. */

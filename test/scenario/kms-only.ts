@@ -35,7 +35,8 @@ export function serviceCall(world: World): void {
   const invokedBy = { aws: 's3.amazonaws.com', gcp: 'storage.googleapis.com', azure: 'Microsoft.Storage/storageAccounts' }[provider];
   // A storage account's system identity is its own Entra principal.
   const principal = provider === 'azure' ? { id: random.uuid(), type: 'app' } : app.principal;
-  const call = { ...kmsCall(world, provider, operation, random.pick(app.keys), principal, randomKeys(world, provider)), invokedBy, outcome: 'success' as const };
+  // A service agent sends no keytrail token; S3 and Key Vault log their own request ids.
+  const call = { ...kmsCall(world, provider, operation, random.pick(app.keys), principal, provider === 'gcp' ? {} : randomKeys(world, provider)), invokedBy, outcome: 'success' as const };
   deliver(world, { kind: 'kms', call }, kmsDelay(world, provider, false));
   world.truth?.kms.set(`kms:${provider}:${call.eventId}`, { cause: 'service', onTime: true });
 }
@@ -57,7 +58,7 @@ export function lifecycleCall(world: World): void {
   const operation = random.pick(LIFECYCLE[provider]);
   const automatic = provider === 'aws' && operation === 'rotate';
   const call: KmsCall = automatic
-    ? { ...kmsCall(world, provider, operation, random.pick(app.keys), null, {}), invokedBy: 'AWS Internal' }
+    ? { ...kmsCall(world, provider, operation, random.pick(app.keys), null, {}), invokedBy: 'AWS Internal', outcome: 'success' as const }
     : kmsCall(world, provider, operation, random.pick(app.keys), world.cast.admins[provider], provider === 'gcp' ? {} : randomKeys(world, provider));
   deliver(world, { kind: 'kms', call }, kmsDelay(world, provider, false));
   world.truth?.kms.set(`kms:${provider}:${call.eventId}`, { cause: 'lifecycle', onTime: true });

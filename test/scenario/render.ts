@@ -1,4 +1,5 @@
 import { renderAzureRecord } from './azure-record.ts';
+import type { KmsCall } from './calls.ts';
 import { renderCloudTrailRecord } from './cloudtrail.ts';
 import { renderGcpEntry } from './gcp-entry.ts';
 import { AZURE_SHAPES, VAULT_DEVICES, type Route, type Source } from './routes.ts';
@@ -13,21 +14,23 @@ export interface RawDelivery {
   record: Record<string, unknown>;
   /** KMS records: the scenario's input id of the call (`kms:<provider>:<eventId>`). */
   inputId?: string;
+  /** KMS records of the call itself (not an Azure challenge): what the normalised event must say. */
+  call?: KmsCall;
 }
 
 /** A queued record in its provider's form for the route it travels. */
 export function renderPending(item: Pending, arrivalMs: number): RawDelivery {
   if (item.kind === 'app') return { source: 'app', route: item.route, arrivalMs, record: item.value };
   const { call, route, part } = item;
-  const inputId = `kms:${call.provider}:${call.eventId}`;
+  const known = { route, arrivalMs, inputId: `kms:${call.provider}:${call.eventId}`, ...(part === 'challenge' ? {} : { call }) };
   switch (call.provider) {
     case 'aws':
-      return { source: 'aws', route, arrivalMs, record: renderCloudTrailRecord(call), inputId };
+      return { ...known, source: 'aws', record: renderCloudTrailRecord(call) };
     case 'gcp':
-      return { source: 'gcp', route, arrivalMs, record: renderGcpEntry(call), inputId };
+      return { ...known, source: 'gcp', record: renderGcpEntry(call) };
     case 'azure':
-      return { source: 'azure', route, arrivalMs, record: renderAzureRecord(call, AZURE_SHAPES[route.input]!, part === 'challenge' ? 'challenge' : 'call'), inputId };
+      return { ...known, source: 'azure', record: renderAzureRecord(call, AZURE_SHAPES[route.input]!, part === 'challenge' ? 'challenge' : 'call') };
     case 'vault':
-      return { source: 'vault', route, arrivalMs, record: renderVaultEntry(call, VAULT_DEVICES[route.input]!, part === 'response' ? 'response' : 'request'), inputId };
+      return { ...known, source: 'vault', record: renderVaultEntry(call, VAULT_DEVICES[route.input]!, part === 'response' ? 'response' : 'request') };
   }
 }

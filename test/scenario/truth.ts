@@ -37,16 +37,21 @@ export interface ScenarioTruth {
   ingestDuplicates: number;
   /** Second copies sent to the other ingest process (the correlator drops them). */
   crossDuplicates: number;
+  /** Second copies per `<source> <first input>><second input> <same|other> ingest`. */
+  duplicatePaths: Map<string, number>;
   /** keytrail's input id → the scenario's, where they differ. */
   aliases: Map<string, string>;
   /** The scenario's input id → keytrail's, where they differ. */
   keytrailIds: Map<string, string>;
   /** Calls that reached keytrail under two different ids (one call must keep one id whatever its path and form). */
   idConflicts: string[];
+  /** Published KMS events compared with the call they came from, and what differed. */
+  eventsChecked: number;
+  fieldMismatches: string[];
 }
 
 export function createTruth(): ScenarioTruth {
-  return { kms: new Map(), app: new Map(), deliveries: 0, records: 0, merged: 0, filtered: 0, ingestDuplicates: 0, crossDuplicates: 0, aliases: new Map(), keytrailIds: new Map(), idConflicts: [] };
+  return { kms: new Map(), app: new Map(), deliveries: 0, records: 0, merged: 0, filtered: 0, ingestDuplicates: 0, crossDuplicates: 0, duplicatePaths: new Map(), aliases: new Map(), keytrailIds: new Map(), idConflicts: [], eventsChecked: 0, fieldMismatches: [] };
 }
 
 /** Ingest derived `keytrailId` for the call the scenario knows as `scenarioId`. */

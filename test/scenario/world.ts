@@ -80,6 +80,8 @@ export function deliver(world: World, item: Deliverable, delayMs: number, option
   if (world.truth === undefined) return;
   if (second.ingest === first.ingest) world.truth.ingestDuplicates += 1;
   else world.truth.crossDuplicates += 1;
+  const path = `${source} ${first.input}>${second.input} ${second.ingest === first.ingest ? 'same' : 'other'} ingest`;
+  world.truth.duplicatePaths.set(path, (world.truth.duplicatePaths.get(path) ?? 0) + 1);
 }
 
 /** Azure only: the SDK's unauthenticated first request, logged just before the call it precedes. */
