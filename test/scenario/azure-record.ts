@@ -2,32 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Operation } from '../../src/core/schemas/operations.ts';
 import { formatCallTime, type KmsCall } from './calls.ts';
 import { AZURE_RESOURCE_GROUP, AZURE_SUBSCRIPTION, AZURE_TENANT } from './cast.ts';
-import { writeAzureShape, type AzureShape } from './azure-shapes.ts';
+import { API_VERSION, writeAzureShape, type AuditFields, type AzureShape } from './azure-shapes.ts';
 
-/** One Key Vault AuditEvent before it is written in one of the three shapes. */
-export interface AuditFields {
-  /** TimeGenerated with its 100-ns ticks (7 digits). */
-  time: string;
-  vault: string;
-  /** The vault's resource id as resource logs write it (upper case). */
-  resourceId: string;
-  operationName: string;
-  resultSignature: string;
-  httpStatusCode: number;
-  durationMs: number;
-  callerIp: string | undefined;
-  correlationId: string;
-  /** Claim name → value, short (`oid`) or URI claim types, as the token carried them. */
-  claims: Record<string, string>;
-  clientInfo: string;
-  requestUri: string;
-  /** The key identifier the service returned (absent on failures). */
-  id: string | undefined;
-  isAccessPolicyMatch: boolean;
-  algorithm: string | undefined;
-}
-
-export const API_VERSION = '7.6';
 const JS_SDK = 'azsdk-js-keyvault-keys/4.10.0 core-rest-pipeline/1.22.0 Node/24.11.1 OS/(x64-Linux-6.8.0-1019-azure)';
 const AZURE_CLI = 'AZURECLI/2.79.0 (DEB) azsdk-python-keyvault-keys/4.11.0 Python/3.12.8 (Linux-6.8.0-1019-azure-x86_64-with-glibc2.39)';
 const STORAGE_CMK = 'Azure-Storage/9.1 (.NET CLR 8.0.11; Win32NT 10.0.20348.0)';

@@ -1,6 +1,29 @@
-import type { AuditFields } from './azure-record.ts';
-import { API_VERSION } from './azure-record.ts';
 import { AZURE_SUBSCRIPTION } from './cast.ts';
+
+/** One Key Vault AuditEvent before it is written in one of the three shapes. */
+export interface AuditFields {
+  /** TimeGenerated with its 100-ns ticks (7 digits). */
+  time: string;
+  vault: string;
+  /** The vault's resource id as resource logs write it (upper case). */
+  resourceId: string;
+  operationName: string;
+  resultSignature: string;
+  httpStatusCode: number;
+  durationMs: number;
+  callerIp: string | undefined;
+  correlationId: string;
+  /** Claim name → value, short (`oid`) or URI claim types, as the token carried them. */
+  claims: Record<string, string>;
+  clientInfo: string;
+  requestUri: string;
+  /** The key identifier the service returned (absent on failures). */
+  id: string | undefined;
+  isAccessPolicyMatch: boolean;
+  algorithm: string | undefined;
+}
+
+export const API_VERSION = '7.6';
 
 /**
  * Where a diagnostic setting sends Key Vault's AuditEvent, and so its shape: a storage account or Event
@@ -14,16 +37,16 @@ const WORKSPACE_TENANT = '3a1b5c7d-9e2f-4a6b-8c0d-1e2f3a4b5c6d';
 export function writeAzureShape(fields: AuditFields, shape: AzureShape): Record<string, unknown> {
   switch (shape) {
     case 'resource-log':
-      return resourceLog(fields);
+      return writeResourceLog(fields);
     case 'azure-diagnostics':
-      return azureDiagnostics(fields);
+      return writeAzureDiagnosticsRow(fields);
     case 'azkv-audit-logs':
-      return azkvAuditLogs(fields);
+      return writeAzkvAuditLogsRow(fields);
   }
 }
 
 /** Azure Monitor's common resource-log schema (`durationMs` a string, `identity.claim`, the rest under `properties`). */
-function resourceLog(fields: AuditFields): Record<string, unknown> {
+function writeResourceLog(fields: AuditFields): Record<string, unknown> {
   return {
     time: fields.time,
     resourceId: fields.resourceId,
@@ -55,7 +78,7 @@ function resourceLog(fields: AuditFields): Record<string, unknown> {
  * `identity_claim_<name>_<suffix>` with non-alphanumerics collapsed; columns other rows of the table
  * filled stay as empty cells.
  */
-function azureDiagnostics(fields: AuditFields): Record<string, unknown> {
+function writeAzureDiagnosticsRow(fields: AuditFields): Record<string, unknown> {
   const claimColumns = Object.fromEntries(Object.entries(fields.claims).map(([name, value]) => [`identity_claim_${flatten(name)}_${suffixOf(value)}`, value]));
   return {
     TenantId: WORKSPACE_TENANT,
@@ -91,7 +114,7 @@ function azureDiagnostics(fields: AuditFields): Record<string, unknown> {
 }
 
 /** An AZKVAuditLogs row (azkvauditlogs-include.md): typed columns, `Identity` dynamic, `Properties` the rest. */
-function azkvAuditLogs(fields: AuditFields): Record<string, unknown> {
+function writeAzkvAuditLogsRow(fields: AuditFields): Record<string, unknown> {
   return {
     TenantId: WORKSPACE_TENANT,
     TimeGenerated: fields.time,
