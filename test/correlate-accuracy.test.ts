@@ -40,6 +40,8 @@ describe('correlator accuracy on a generated scenario', () => {
     for (const kind of ['attributed', 'unattributed', 'unconfirmed', 'service', 'lifecycle', 'correction']) expect(report.kinds[kind] ?? 0).toBeGreaterThan(0);
     for (const rule of ['attributed/exact', 'attributed/cached', 'attributed/heuristic', 'correction/exact', 'correction/cached']) expect(report.rules[rule] ?? 0).toBeGreaterThan(0);
     expect(report.heuristic.attributed).toBeGreaterThan(0);
+    expect(truth.filtered).toBeGreaterThan(0);
+    expect(truth.responseMissing).toBeGreaterThan(0);
     // Duplicates in another form reached the correlator: an Azure row of another table, a Vault entry of another device, a GCP entry over gRPC.
     for (const path of ['azure storage>azkv other ingest', 'azure azkv>diagnostics other ingest', 'vault file>raw other ingest', 'vault file>socket other ingest', 'gcp sink>api other ingest', 'aws s3>s3 same ingest']) {
       expect(truth.duplicatePaths.get(path) ?? 0, path).toBeGreaterThan(0);

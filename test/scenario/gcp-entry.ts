@@ -44,6 +44,8 @@ export function renderGcpEntry(call: KmsCall): Record<string, unknown> {
   const version = key.version ?? String(1 + (call.variant % 3));
   const resourceName = method.on === 'ring' ? key.ring : method.on === 'version' ? `${key.key}/cryptoKeyVersions/${version}` : call.keyId;
   const failed = call.outcome === 'failure';
+  // A denied permission is logged without `granted` (false is proto3's default); a disabled key version fails after the check passed.
+  const denied = failed && !isPreconditionFailure(call);
   const admin = method.permissionType === 'ADMIN_WRITE';
   return {
     protoPayload: {
@@ -57,7 +59,7 @@ export function renderGcpEntry(call: KmsCall): Record<string, unknown> {
         {
           resource: resourceName,
           permission: method.permission,
-          ...(failed ? {} : { granted: true }),
+          ...(denied ? {} : { granted: true }),
           resourceAttributes: { service: 'cloudkms.googleapis.com', name: resourceName, type: `cloudkms.googleapis.com/${method.on === 'ring' ? 'KeyRing' : method.on === 'version' || key.version !== null ? 'CryptoKeyVersion' : 'CryptoKey'}` },
           permissionType: method.permissionType,
         },
@@ -130,8 +132,12 @@ function requestMetadataOf(call: KmsCall, gcloudCommand: string | undefined): Re
   };
 }
 
+function isPreconditionFailure(call: KmsCall): boolean {
+  return call.variant % 5 === 0;
+}
+
 function failureStatus(call: KmsCall, method: Method, resourceName: string): Record<string, unknown> {
-  if (call.variant % 5 === 0) {
+  if (isPreconditionFailure(call)) {
     return { code: 9, message: `${resourceName} is not enabled, current state is: DISABLED.` };
   }
   return { code: 7, message: `Permission '${method.permission}' denied on resource '${resourceName}' (or it may not exist).` };

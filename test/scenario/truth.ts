@@ -33,6 +33,8 @@ export interface ScenarioTruth {
   merged: number;
   /** Records ingest must count as out of scope (Azure Authentication challenges). */
   filtered: number;
+  /** Vault request entries whose response entry no device logged (published alone after the pairing timeout). */
+  responseMissing: number;
   /** Second copies sent to the ingest process that already published the first (its state drops them). */
   ingestDuplicates: number;
   /** Second copies sent to the other ingest process (the correlator drops them). */
@@ -51,7 +53,7 @@ export interface ScenarioTruth {
 }
 
 export function createTruth(): ScenarioTruth {
-  return { kms: new Map(), app: new Map(), deliveries: 0, records: 0, merged: 0, filtered: 0, ingestDuplicates: 0, crossDuplicates: 0, duplicatePaths: new Map(), aliases: new Map(), keytrailIds: new Map(), idConflicts: [], eventsChecked: 0, fieldMismatches: [] };
+  return { kms: new Map(), app: new Map(), deliveries: 0, records: 0, merged: 0, filtered: 0, responseMissing: 0, ingestDuplicates: 0, crossDuplicates: 0, duplicatePaths: new Map(), aliases: new Map(), keytrailIds: new Map(), idConflicts: [], eventsChecked: 0, fieldMismatches: [] };
 }
 
 /** Ingest derived `keytrailId` for the call the scenario knows as `scenarioId`. */

@@ -110,7 +110,10 @@ function scheduleCopy(world: World, item: Deliverable, route: Route, delayMs: nu
   }
   world.schedule({ ...item, route, part: 'request' }, delayMs);
   if (item.call.responseMissing === true) {
-    if (truth !== undefined) truth.records += 1;
+    if (truth !== undefined) {
+      truth.records += 1;
+      truth.responseMissing += 1;
+    }
     return;
   }
   world.schedule({ ...item, route, part: 'response' }, delayMs + Math.ceil(vaultDurationMicros(item.call) / 1000));
