@@ -2,19 +2,22 @@
  * bench:correlate — the correlator over generated scenarios of 1 M and 10 M events (or the counts given):
  * events per second and peak RSS, with RSS sampled every tenth of the way to show it does not grow with
  * the count. Each count runs in its own process so its peak RSS is its own. The scenario's generation
- * runs in the same process; its share is measured in the same run on a prefix and printed beside.
+ * and its ingest (raw provider records through the normalisers, Vault pairing and two ingest states, as
+ * in the accuracy test) run in the same process; their share is measured in the same run on a prefix and
+ * printed beside.
  *
  *   npm run bench:correlate [-- 1000000 10000000]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTopicNames } from '../src/bus/topics.ts';
 import { createCorrelator } from '../src/correlate/correlator.ts';
 import { openJoinState } from '../src/correlate/state.ts';
-import { generateDeliveries, windowsFromConfig } from '../test/scenario/generate.ts';
+import { generateRawDeliveries, windowsFromConfig } from '../test/scenario/generate.ts';
+import { ingestToDeliveries } from '../test/scenario/pipeline.ts';
 import { FIXED_CLOCK, scenarioConfig } from '../test/scenario/run-once.ts';
 import { createGeneratorBus } from './generator-bus.ts';
 
@@ -30,29 +33,32 @@ interface ChildResult {
   peakRssMiB: number;
   rssMiBByTenth: number[];
   records: number;
+  /** The correlator's state file (the ingest states beside it are not counted). */
   stateMiB: number;
 }
 
 async function runChild(events: number): Promise<ChildResult> {
   const config = scenarioConfig();
   const windows = windowsFromConfig(config);
+  const topics = createTopicNames();
+  const directory = mkdtempSync(join(tmpdir(), 'keytrail-bench-'));
   const prefixStart = performance.now();
   let prefix = 0;
-  for (const _ of generateDeliveries({ seed: SEED + 1, events: Math.min(events, PREFIX_FOR_GENERATOR_RATE), windows })) prefix += 1;
+  const prefixRaw = generateRawDeliveries({ seed: SEED + 1, events: Math.min(events, PREFIX_FOR_GENERATOR_RATE), windows });
+  for await (const _ of ingestToDeliveries(prefixRaw, { topics, directory: mkdtempSync(join(directory, 'prefix-')) })) prefix += 1;
   const generatorOnlyEventsPerSecond = prefix / ((performance.now() - prefixStart) / 1000);
 
-  const directory = mkdtempSync(join(tmpdir(), 'keytrail-bench-'));
   const rssByTenth: number[] = [];
   let seen = 0;
   const tenth = Math.ceil(events / 10);
-  const counted = (function* () {
-    for (const delivery of generateDeliveries({ seed: SEED, events, windows })) {
+  const ingestDirectory = mkdtempSync(join(directory, 'ingest-'));
+  const counted = (async function* () {
+    for await (const delivery of ingestToDeliveries(generateRawDeliveries({ seed: SEED, events, windows }), { topics, directory: ingestDirectory })) {
       seen += 1;
       if (seen % tenth === 0) rssByTenth.push(Math.round(process.memoryUsage().rss / 2 ** 20));
       yield delivery;
     }
   })();
-  const topics = createTopicNames();
   const bus = createGeneratorBus(counted, topics, PARTITIONS);
   const state = openJoinState(join(directory, 'correlate.db'));
   try {
@@ -61,7 +67,7 @@ async function runChild(events: number): Promise<ChildResult> {
     await correlator.run({ untilIdle: true });
     await correlator.closeAll();
     const seconds = (performance.now() - started) / 1000;
-    const stateBytes = spawnSync('du', ['-sb', directory], { encoding: 'utf8' }).stdout.split('\t')[0];
+    const stateBytes = spawnSync('du', ['-sbc', ...readdirSync(directory).filter((name) => name.startsWith('correlate.db')).map((name) => join(directory, name))], { encoding: 'utf8' }).stdout.trim().split('\n').pop()!.split('\t')[0];
     return {
       events: seen,
       seconds,
@@ -88,7 +94,7 @@ function runParent(counts: number[]): void {
     results.push(result);
     console.log(
       `${String(result.events).padStart(10)} events  ${result.seconds.toFixed(1).padStart(7)} s  ${Math.round(result.eventsPerSecond).toString().padStart(6)} events/s` +
-        `  (generator alone ${Math.round(result.generatorOnlyEventsPerSecond)} events/s)  peak RSS ${result.peakRssMiB} MiB  RSS by tenth [${result.rssMiBByTenth.join(' ')}] MiB` +
+        `  (generator and ingest alone ${Math.round(result.generatorOnlyEventsPerSecond)} events/s)  peak RSS ${result.peakRssMiB} MiB  RSS by tenth [${result.rssMiBByTenth.join(' ')}] MiB` +
         `  ${result.records} records  state ${result.stateMiB} MiB`,
     );
   }

@@ -1,13 +1,13 @@
 import { partitionForKey } from '../src/bus/partition.ts';
 import type { Bus, BusMessage, TopicNames } from '../src/core/ports.ts';
-import type { Delivery } from '../test/scenario/generate.ts';
+import type { Delivery } from '../test/scenario/pipeline.ts';
 
 /**
- * A bus whose events topics are a generated scenario, read once in arrival order and partitioned with
+ * A bus whose events topics are a generated scenario as ingest published it, read once in order and partitioned with
  * Kafka's partitioner, and whose other topics count what is published and keep nothing. It measures the
  * correlator without a broker's or the embedded bus's disk in the way, and holds nothing per event.
  */
-export function createGeneratorBus(deliveries: Iterator<Delivery>, topics: TopicNames, partitions: number): Bus & { published: Map<string, number> } {
+export function createGeneratorBus(deliveries: AsyncIterator<Delivery>, topics: TopicNames, partitions: number): Bus & { published: Map<string, number> } {
   const nextOffset = new Map<string, number>();
   const published = new Map<string, number>();
   return {
@@ -20,7 +20,7 @@ export function createGeneratorBus(deliveries: Iterator<Delivery>, topics: Topic
       for (;;) {
         const batch: BusMessage[] = [];
         while (batch.length < limit) {
-          const next = deliveries.next();
+          const next = await deliveries.next();
           if (next.done === true) break;
           const { message } = next.value;
           const topic = next.value.topic === 'kms' ? topics.kmsEvents : topics.appEvents;

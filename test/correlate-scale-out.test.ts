@@ -1,22 +1,29 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteBus } from '../src/bus/sqlite-bus.ts';
 import { createTopicNames } from '../src/bus/topics.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
 import type { AttributedRecord } from '../src/core/schemas/record.ts';
-import { generateDeliveries, windowsFromConfig, type Delivery } from './scenario/generate.ts';
+import { generateRawDeliveries, windowsFromConfig } from './scenario/generate.ts';
 import { assignPartitions, runCorrelatorInstances } from './scenario/instances.ts';
-import { publishDeliveries } from './scenario/pipeline.ts';
+import { ingestToDeliveries, publishDeliveries, type Delivery } from './scenario/pipeline.ts';
 import { scenarioConfig } from './scenario/run-once.ts';
 import { scoreRecords } from './scenario/score.ts';
 import { createTruth } from './scenario/truth.ts';
-import { useTempDirs } from './helpers/temp-dir.ts';
+import { useSuiteTempDir, useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 const PARTITIONS = 3;
 const config = scenarioConfig();
 const truth = createTruth();
-const deliveries: Delivery[] = [...generateDeliveries({ seed: 77, events: 15_000, windows: windowsFromConfig(config), truth })];
+const suiteDir = useSuiteTempDir();
+const deliveries: Delivery[] = [];
+
+// The scenario's raw records through the ingest path once; every run below publishes the same messages.
+beforeAll(async () => {
+  const raw = generateRawDeliveries({ seed: 77, events: 15_000, windows: windowsFromConfig(config), truth });
+  for await (const delivery of ingestToDeliveries(raw, { topics: createTopicNames(), directory: suiteDir(), truth })) deliveries.push(delivery);
+});
 
 /** Publishes the scenario to a fresh 3-partition embedded bus and runs `instances` correlators on it. */
 async function correlate(instances: number, sharedState: boolean): Promise<AttributedRecord[]> {

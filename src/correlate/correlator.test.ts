@@ -93,6 +93,21 @@ describe('correlator: the exact rule', () => {
     ]);
   });
 
+  it('pairs a Vault request logged without its response (outcome unknown) with the failure the application reported under its X-Correlation-Id', async () => {
+    const h = harness();
+    const cid = 'user-request-2';
+    const decrypt = kmsEvent(0, { provider: 'vault', keyId: 'orders', joinKeys: { requestId: 'r-3', correlationId: cid }, principal: { id: 'approle-orders', type: 'approle' } });
+    const requestOnly = kmsEvent(0.1, { provider: 'vault', keyId: 'orders', operation: 'encrypt', outcome: 'unknown', joinKeys: { requestId: 'r-4', correlationId: cid }, principal: { id: 'approle-orders', type: 'approle' }, attributes: { responseMissing: true } });
+    const decryptClaim = appEvent(0, { provider: 'vault', keyId: 'orders', kmsRequestId: 'r-3', correlationId: cid });
+    const failureClaim = appEvent(0.1, { provider: 'vault', keyId: 'orders', operation: 'encrypt', outcome: 'failure', correlationId: cid });
+    await h.feed(decrypt, failureClaim, decryptClaim, requestOnly);
+    await h.correlator.closeAll();
+    expect(summary(await h.records())).toEqual([
+      `attributed/exact/- kms=${decrypt.eventId} app=${decryptClaim.event.eventId}`,
+      `attributed/exact/- kms=${requestOnly.eventId} app=${failureClaim.event.eventId}`,
+    ]);
+  });
+
   it('joins Azure on the logged correlationId, whether it holds x-ms-request-id or the client request id the app reported alone', async () => {
     const h = harness();
     const azure = (correlationId: string) => kmsEvent(0, { provider: 'azure', operation: 'unwrap', keyId: 'https://kv1.vault.azure.net/keys/dek', joinKeys: { correlationId } });
@@ -124,6 +139,16 @@ describe('correlator: records of their own', () => {
       `service/-/- kms=${viaS3.eventId} app=-`,
       `unconfirmed/-/end-of-input kms=- app=${claim.event.eventId}`,
     ]);
+  });
+
+  it('drops the same call delivered in another form (another raw hash, time precision, key version, user agent, attributes) as a duplicate', async () => {
+    const h = harness();
+    const call = kmsEvent(0, { provider: 'azure', eventTime: '2026-01-10T12:00:00.1234500Z', keyVersion: null, attributes: { dataHmaced: true } });
+    const otherForm = { ...call, eventTime: '2026-01-10T12:00:00.12345Z', ingestTime: new Date(Date.parse(call.ingestTime) + 60_000).toISOString(), keyVersion: '3', userAgent: 'vault-client-go', attributes: { dataHmaced: false }, rawSha256: 'e'.repeat(64) };
+    const otherCall = { ...call, outcome: 'failure' as const, errorCode: 'Forbidden', rawSha256: 'd'.repeat(64) };
+    await h.publish(call, otherForm, otherCall);
+    await h.drain();
+    expect(h.correlator.counts).toMatchObject({ kmsEvents: 3, duplicates: 1, duplicateConflicts: 1, deadLettered: 1 });
   });
 
   it('drops a duplicate delivery and counts it, and dead-letters a repeated id with different content', async () => {

@@ -78,11 +78,15 @@ export function normaliseAppOperation(operation: string): string {
   return OPERATIONS.has(kebab) ? kebab : operation.toLowerCase();
 }
 
-/** The operation and outcome the application reported agree with the provider's record. */
+/**
+ * The operation and outcome the application reported agree with the provider's record. An outcome the
+ * provider never logged (`unknown`: a Vault request entry whose response entry is missing) contradicts
+ * neither: the application, which saw the answer, is the only witness of it.
+ */
 export function isCompatible(kms: KmsEvent, app: AppEvent): boolean {
   const operation = normaliseAppOperation(app.operation);
   const sameOperation = !OPERATIONS.has(operation) || operation === kms.operation;
-  const sameOutcome = app.outcome === undefined || app.outcome === kms.outcome;
+  const sameOutcome = app.outcome === undefined || kms.outcome === 'unknown' || app.outcome === kms.outcome;
   return sameOperation && sameOutcome;
 }
 

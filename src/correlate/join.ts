@@ -4,6 +4,7 @@ import type { KmsEvent } from '../core/schemas/kms-event.ts';
 import { isLifecycleOperation } from '../core/schemas/operations.ts';
 import { joinCacheHit, resolveCacheWaiters } from './cached.ts';
 import type { JoinContext } from './context.ts';
+import { appEventDigest, kmsEventDigest } from './event-digest.ts';
 import { joinKeyedApp, joinKeyedKms } from './exact.ts';
 import { appHeuristicMatch, kmsHeuristicMatch } from './heuristic.ts';
 import { appJoinKeys, cacheOriginKeys, kmsJoinKeys } from './join-keys.ts';
@@ -23,7 +24,7 @@ export function joinKmsEvent(ctx: JoinContext, event: KmsEvent, partition: numbe
   const stream: StreamId = { side: 'kms', provider: event.provider, partition };
   const id = kmsRowId(event);
   const eventTimeMs = Date.parse(event.eventTime);
-  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, rawSha256: event.rawSha256 });
+  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, digest: kmsEventDigest(event) });
   if (seen !== 'new') return seen;
   const window = ctx.config.providers[event.provider];
   if (isLifecycleOperation(event.operation)) ctx.emit(buildRecord('lifecycle', { kms: event }));
@@ -49,7 +50,7 @@ export function joinAppEvent(ctx: JoinContext, ingested: IngestedAppEvent, parti
   const stream: StreamId = { side: 'app', provider: event.provider, partition };
   const id = appRowId(ingested);
   const eventTimeMs = Date.parse(event.time);
-  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, rawSha256: ingested.rawSha256 });
+  const seen = ctx.state.markSeen({ ...stream, id, eventTimeMs, digest: appEventDigest(ingested) });
   if (seen !== 'new') return seen;
   const window = ctx.config.providers[event.provider];
   const base = baseRow(ctx, 'app', stream, id, appEventPartitionKey(event), eventTimeMs, JSON.stringify(ingested));

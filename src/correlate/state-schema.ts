@@ -9,7 +9,8 @@
  * - events: open windows (status pending) and recently closed events kept for late partners, cache
  *   hits and heuristic candidate sets (status closed) until their expiry.
  * - event_keys: the join keys of those events, scoped by partition key.
- * - seen: native event ids for duplicate detection, expired by event time.
+ * - seen: native event ids for duplicate detection, expired by event time, each with the digest a repeat
+ *   must match (column raw_sha256: for KMS events the digest of event-digest.ts, for app events the raw hash).
  * - streams: per (side, provider, partition) watermark inputs.
  * - offsets: the next offset per topic partition already reflected in this state (replays are skipped).
  * - outbox: records and dead letters produced by committed transactions and not yet published, each

@@ -55,7 +55,8 @@ export interface JoinState {
   readonly outbox: Outbox;
   /** Runs `work` in one IMMEDIATE transaction; durable (WAL, synchronous=FULL) when it returns. */
   transaction<T>(work: () => T): T;
-  markSeen(entry: { side: Side; id: string; provider: Provider; partition: number; eventTimeMs: number; rawSha256: string }): SeenResult;
+  /** `digest` says what a repeat must match to be a duplicate rather than a conflict (event-digest.ts). */
+  markSeen(entry: { side: Side; id: string; provider: Provider; partition: number; eventTimeMs: number; digest: string }): SeenResult;
   expireSeen(side: Side, provider: Provider, partition: number, beforeMs: number): void;
   /** Stores a new row with the join keys it is found by; returns it with its rowid. */
   insertEvent(event: StoredEvent, keys: readonly string[]): StoredEvent;
@@ -123,8 +124,8 @@ export function openJoinState(path: string): JoinState {
     transaction: (work) => run(() => db.transaction(work).immediate()),
     markSeen: (entry) =>
       run(() => {
-        if (sql.seenInsert.run(entry.side, entry.id, entry.provider, entry.partition, entry.eventTimeMs, entry.rawSha256).changes === 1) return 'new';
-        return sql.seenHash.get(entry.side, entry.id)?.raw_sha256 === entry.rawSha256 ? 'duplicate' : 'conflict';
+        if (sql.seenInsert.run(entry.side, entry.id, entry.provider, entry.partition, entry.eventTimeMs, entry.digest).changes === 1) return 'new';
+        return sql.seenHash.get(entry.side, entry.id)?.raw_sha256 === entry.digest ? 'duplicate' : 'conflict';
       }),
     expireSeen: (side, provider, partition, beforeMs) => run(() => sql.seenExpire.run(side, provider, partition, beforeMs)),
     insertEvent: (event, keys) =>

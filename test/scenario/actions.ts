@@ -1,7 +1,7 @@
 import type { Operation } from '../../src/core/schemas/operations.ts';
-import type { KmsCall } from './calls.ts';
+import { createKmsCall } from './calls.ts';
 import type { App } from './cast.ts';
-import { appDelay, deliver, kmsDelay, type World } from './world.ts';
+import { appDelay, deliver, deliverChallenge, kmsDelay, type World } from './world.ts';
 
 const APP_OPERATIONS: Record<App['provider'], Operation[]> = {
   aws: ['decrypt', 'encrypt', 'generate-data-key'],
@@ -20,22 +20,28 @@ export interface CallOptions {
   correlationId?: string;
   /** The KMS record never reaches keytrail (data-access logging off, a lost file). */
   missingKms?: boolean;
+  /** Vault: no audit device logged the response; the application got an error and reports a failure. */
+  responseMissing?: boolean;
 }
+
+/** Share of Azure calls made by a fresh client, whose first request is the unauthenticated challenge. */
+const AZURE_CHALLENGE_SHARE = 0.03;
 
 /** A user's request makes an application call KMS and report it. */
 export function appCall(world: World, app: App, user: { id: string; tenant: string }, options: CallOptions = {}): void {
   const { random } = world;
   const time = world.nowMs;
   const operation = options.operation ?? random.pick(APP_OPERATIONS[app.provider]);
-  const outcome = options.outcome ?? 'success';
+  const outcome = options.responseMissing === true ? 'failure' : (options.outcome ?? 'success');
   const keyId = random.pick(app.keys);
   const requestId = random.uuid();
   const keys = joinKeysFor(world, app, requestId, outcome, options);
   const keyless = Object.keys(keys.kms).length === 0;
   const missingKms = options.missingKms === true && !keyless;
-  const call: KmsCall = {
+  const call = createKmsCall(random, {
     provider: app.provider,
-    eventId: app.provider === 'gcp' ? random.hex(16) : random.uuid(),
+    // Vault's event id is request.id; GCP's insertId; AWS the eventID; Azure records carry none (the scenario's own).
+    eventId: app.provider === 'vault' ? keys.kms.requestId! : app.provider === 'gcp' ? random.hex(16) : random.uuid(),
     timeMs: time,
     operation,
     keyId: app.provider === 'gcp' && random.chance(0.2) ? `${keyId}/cryptoKeyVersions/${random.int(1, 3)}` : keyId,
@@ -44,7 +50,9 @@ export function appCall(world: World, app: App, user: { id: string; tenant: stri
     joinKeys: keys.kms,
     invokedBy: null,
     sourceIp: `198.51.100.${random.int(1, 254)}`,
-  };
+    ...(app.provider === 'gcp' ? { tokenStyle: app.tokenStyle } : {}),
+    ...(options.responseMissing === true ? { responseMissing: true } : {}),
+  });
   const value: Record<string, unknown> = {
     ...appEventBase(world, app, user, operation, keyId),
     ...keys.app,
@@ -54,7 +62,12 @@ export function appCall(world: World, app: App, user: { id: string; tenant: stri
   };
   // Heuristic traffic is always delivered within its window: the rule cannot see a partner that is missing (see README).
   const beyond = keyless || !random.chance(world.beyondShare) ? 'none' : random.chance(0.5) ? 'kms' : 'app';
-  if (!missingKms) deliver(world, { kind: 'kms', call }, kmsDelay(world, app.provider, beyond === 'kms'));
+  if (!missingKms) {
+    const delay = kmsDelay(world, app.provider, beyond === 'kms');
+    if (app.provider === 'azure' && random.chance(AZURE_CHALLENGE_SHARE)) deliverChallenge(world, call, delay);
+    // A second device that logged the response would tell another story: such calls are not repeated.
+    deliver(world, { kind: 'kms', call }, delay, { duplicable: options.responseMissing !== true });
+  }
   deliver(world, { kind: 'app', value }, appDelay(world, beyond === 'app'));
   const kmsInputId = `kms:${call.provider}:${call.eventId}`;
   const appInputId = `app:${String(value.eventId)}`;

@@ -1,71 +1,76 @@
-import { canonicalBytes } from '../../src/core/canonical-json.ts';
-import { sha256Hex } from '../../src/core/hash.ts';
-import { kmsEventPartitionKey } from '../../src/core/partition-key.ts';
-import { HEADER_INGEST_TIME, HEADER_SCHEMA_VERSION, type OutgoingMessage } from '../../src/core/ports.ts';
 import type { Provider } from '../../src/core/schemas/common.ts';
-import type { JoinKeys, KmsEvent } from '../../src/core/schemas/kms-event.ts';
+import type { JoinKeys } from '../../src/core/schemas/kms-event.ts';
 import type { Operation } from '../../src/core/schemas/operations.ts';
-import { normaliseCloudTrailRecord } from '../../src/ingest/aws/normalise.ts';
-import { renderCloudTrailRecord } from './cloudtrail.ts';
+import type { Random } from './random.ts';
+
+/** A principal as the scenario knows it: `id` is what the provider's normaliser reports, `name` a display name or UPN. */
+export interface Principal {
+  id: string;
+  type: string;
+  name?: string;
+}
+
+/** GCP: where an application puts its keytrail token (docs/ingest-gcp.md, "Joining GCP calls"). */
+export type TokenStyle = 'user-agent' | 'reason' | 'bare-reason';
 
 /**
- * One KMS call as the scenario knows it, before any provider's record format. A renderer turns it into
- * the provider's raw record where a normaliser exists (AWS: a CloudTrail record through the real
- * normaliser); for the other providers it becomes the KmsEvent their normalisers are specified to produce.
+ * One KMS call as the scenario knows it, before any provider's record format. The renderers
+ * (`cloudtrail.ts`, `gcp-entry.ts`, `azure-record.ts`, `vault-entry.ts`) turn it into the provider's raw
+ * records, which reach the correlator only through the real ingest path (`ingest.ts`).
  */
 export interface KmsCall {
   provider: Provider;
+  /**
+   * The scenario's id of the call: the native event id where the record carries one the scenario writes
+   * (CloudTrail eventID, Vault request.id), else the GCP insertId or, for Azure (whose records carry no
+   * id), a name only the scenario uses. Truth is kept under it; ingest reports the id keytrail derived.
+   */
   eventId: string;
   timeMs: number;
+  /** 100-ns ticks past `timeMs` (0–9 999): GCP, Azure and Vault log times finer than a millisecond. */
+  ticks: number;
   operation: Operation;
   keyId: string;
-  principal: { id: string; type: string } | null;
+  principal: Principal | null;
   outcome: 'success' | 'failure';
   joinKeys: JoinKeys;
-  /** A service calling on the principal's behalf (S3 SSE-KMS), or "AWS Internal" for KMS's own events. */
+  /** A service calling on the principal's behalf (S3 SSE-KMS, a GCP service agent, an Azure CMK identity), or "AWS Internal". */
   invokedBy: string | null;
   sourceIp: string;
+  /** Drawn once per call: renderers take their choices from it, so every copy of a call renders alike. */
+  variant: number;
+  /** GCP: where the token travels (only when `joinKeys.token` is set). */
+  tokenStyle?: TokenStyle;
+  /** Vault: no audit device logged the response, so only the request entry exists. */
+  responseMissing?: boolean;
 }
 
-/** The bus message an ingestor would publish for this call, ingested at `arrivalMs`. */
-export function renderKmsMessage(call: KmsCall, arrivalMs: number): OutgoingMessage {
-  const ingestTime = new Date(arrivalMs);
-  if (call.provider === 'aws') {
-    const result = normaliseCloudTrailRecord(renderCloudTrailRecord(call), { source: 'scenario', ingestTime });
-    if (result.kind !== 'event') throw new Error(`scenario rendered a CloudTrail record the normaliser filtered: ${result.reason}`);
-    return result.message;
-  }
-  const event = toKmsEvent(call, ingestTime);
-  return { key: kmsEventPartitionKey(event), value: canonicalBytes(event), headers: { [HEADER_SCHEMA_VERSION]: '1', [HEADER_INGEST_TIME]: event.ingestTime } };
+export type KmsCallFields = Omit<KmsCall, 'ticks' | 'variant'>;
+
+/** Completes a call with the sub-millisecond time and the variant its renderers draw from. */
+export function createKmsCall(random: Random, fields: KmsCallFields): KmsCall {
+  return { ...fields, ticks: random.int(0, 9_999), variant: random.int(0, 0xffff) };
 }
 
-const RAW_OPERATIONS: Record<Exclude<Provider, 'aws'>, Partial<Record<Operation, string>>> = {
-  gcp: { encrypt: 'Encrypt', decrypt: 'Decrypt', rotate: 'UpdateCryptoKeyPrimaryVersion', 'create-key': 'CreateCryptoKeyVersion', destroy: 'DestroyCryptoKeyVersion' },
-  azure: { wrap: 'KeyWrap', unwrap: 'KeyUnwrap', encrypt: 'KeyEncrypt', decrypt: 'KeyDecrypt', rotate: 'KeyRotate', 'create-key': 'KeyCreate', destroy: 'KeyDelete' },
-  vault: { encrypt: 'update transit/encrypt', decrypt: 'update transit/decrypt', 'generate-data-key': 'update transit/datakey/wrapped', rotate: 'update transit/keys/rotate' },
-};
+/**
+ * The call's time, moved by `offsetNanos`, as RFC 3339 UTC with `digits` fractional digits (3 to 9), or
+ * with `proto3` the fewest of 0, 3, 6 or 9 digits that hold it exactly (the proto3 JSON Timestamp form).
+ */
+export function formatCallTime(call: KmsCall, digits: number | 'proto3', offsetNanos = 0): string {
+  // Whole seconds and nanoseconds within them, apart: nanoseconds since the epoch exceed 2^53.
+  let secondMs = Math.floor(call.timeMs / 1000) * 1000;
+  let nanos = (call.timeMs - secondMs) * 1_000_000 + call.ticks * 100 + offsetNanos;
+  const carry = Math.floor(nanos / 1_000_000_000);
+  secondMs += carry * 1000;
+  nanos -= carry * 1_000_000_000;
+  const nine = String(nanos).padStart(9, '0');
+  const width = digits !== 'proto3' ? digits : nanos === 0 ? 0 : nanos % 1_000_000 === 0 ? 3 : nanos % 1000 === 0 ? 6 : 9;
+  return `${new Date(secondMs).toISOString().slice(0, 19)}${width === 0 ? '' : `.${nine.slice(0, width)}`}Z`;
+}
 
-function toKmsEvent(call: KmsCall, ingestTime: Date): KmsEvent {
-  const provider = call.provider as Exclude<Provider, 'aws'>;
-  return {
-    v: 1,
-    provider: call.provider,
-    eventId: call.eventId,
-    eventTime: new Date(call.timeMs).toISOString(),
-    ingestTime: ingestTime.toISOString(),
-    operation: call.operation,
-    rawOperation: RAW_OPERATIONS[provider][call.operation] ?? call.operation,
-    keyId: call.keyId,
-    keyVersion: null,
-    principal: call.principal,
-    account: null,
-    region: null,
-    sourceIp: call.sourceIp,
-    userAgent: null,
-    outcome: call.outcome,
-    errorCode: call.outcome === 'failure' ? 'PERMISSION_DENIED' : null,
-    joinKeys: call.joinKeys,
-    invokedBy: call.invokedBy,
-    rawSha256: sha256Hex(canonicalBytes(call)),
-  };
+/** A stable number in [0, modulo) for a string (key vault shapes, derived ids). */
+export function hashIndex(text: string, modulo: number): number {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619) >>> 0;
+  return hash % modulo;
 }

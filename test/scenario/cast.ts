@@ -1,15 +1,20 @@
 import type { Provider } from '../../src/core/schemas/common.ts';
+import type { Principal, TokenStyle } from './calls.ts';
 import type { Random } from './random.ts';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
 export const GCP_PROJECT = 'keytrail-demo';
+export const GCP_PROJECT_NUMBER = '123456789012';
+export const AZURE_SUBSCRIPTION = 'b5f0c8e2-7a1d-4c3e-9f26-1d8a4e7b3c90';
+export const AZURE_TENANT = '8d3e1f6a-2b4c-4d5e-9f70-a1b2c3d4e5f6';
+export const AZURE_RESOURCE_GROUP = 'keytrail-scenario';
 
 /** An application: it calls one provider as one principal, on a few keys, with its own clock skew. */
 export interface App {
   name: string;
   provider: Provider;
-  principal: { id: string; type: string };
+  principal: Principal;
   keys: string[];
   /** App clock minus provider clock, in ms (a few seconds either way). */
   skewMs: number;
@@ -17,14 +22,16 @@ export interface App {
   logsClientRequestId: boolean;
   /** GCP only: share of calls that carry a token (the rest need the heuristic rule). */
   tokenShare: number;
+  /** GCP only: where the application puts its token (REST clients in the user agent, gRPC ones in the request reason). */
+  tokenStyle: TokenStyle;
 }
 
 export interface Cast {
   apps: App[];
   users: { id: string; tenant: string }[];
   /** Principals no application uses: operators, batch jobs, an attacker. */
-  strangers: Record<Provider, { id: string; type: string }[]>;
-  admins: Record<Provider, { id: string; type: string }>;
+  strangers: Record<Provider, Principal[]>;
+  admins: Record<Provider, Principal>;
 }
 
 /** Builds the cast: apps spread over the four providers, users over a few tenants. */
@@ -42,6 +49,7 @@ export function createCast(random: Random, appCount: number, userCount: number):
       skewMs: random.int(-3000, 3000),
       logsClientRequestId: provider === 'azure' && index % 8 === 2,
       tokenShare: provider === 'gcp' ? (index % 3 === 1 ? 0 : 0.7) : 1,
+      tokenStyle: TOKEN_STYLES[Math.floor(index / 4) % TOKEN_STYLES.length]!,
     });
   }
   const tenants = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
@@ -53,16 +61,19 @@ export function createCast(random: Random, appCount: number, userCount: number):
   return { apps, users, strangers, admins };
 }
 
-function principalFor(random: Random, provider: Provider, name: string): { id: string; type: string } {
+const TOKEN_STYLES: readonly TokenStyle[] = ['user-agent', 'reason', 'user-agent', 'bare-reason'];
+
+/** Principals as each normaliser reports them: an assumed-role ARN, a service account, an Entra object id, a Vault entity. */
+function principalFor(random: Random, provider: Provider, name: string): Principal {
   switch (provider) {
     case 'aws':
       return { id: `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/${name}-${random.hex(6)}`, type: 'AssumedRole' };
     case 'gcp':
-      return { id: `${name}@${GCP_PROJECT}.iam.gserviceaccount.com`, type: 'serviceAccount' };
+      return name === 'ops' ? { id: `ops@${GCP_PROJECT}.example`, type: 'user' } : { id: `${name}@${GCP_PROJECT}.iam.gserviceaccount.com`, type: 'serviceAccount' };
     case 'azure':
-      return { id: random.uuid(), type: 'app' };
+      return name === 'ops' || name === 'key-admin' ? { id: random.uuid(), type: 'user', name: `${name}@contoso.example` } : { id: random.uuid(), type: 'app' };
     case 'vault':
-      return { id: `approle-${name}`, type: 'approle' };
+      return { id: random.uuid(), type: 'entity', name: name === 'key-admin' ? 'userpass-kms-admin' : `approle-${name}` };
   }
 }
 

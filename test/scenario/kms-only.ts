@@ -1,7 +1,7 @@
 import type { Provider } from '../../src/core/schemas/common.ts';
 import type { JoinKeys } from '../../src/core/schemas/kms-event.ts';
 import type { Operation } from '../../src/core/schemas/operations.ts';
-import type { KmsCall } from './calls.ts';
+import { createKmsCall, type KmsCall, type Principal } from './calls.ts';
 import { deliver, kmsDelay, type World } from './world.ts';
 
 const PROVIDERS: Provider[] = ['aws', 'gcp', 'azure', 'vault'];
@@ -22,13 +22,26 @@ export function unreportedCall(world: World): void {
   world.truth?.kms.set(`kms:${provider}:${call.eventId}`, { cause: 'unreported', onTime: true });
 }
 
-/** S3 SSE-KMS calling KMS for the caller (a forward access session): a service record, never joined. */
+/**
+ * A service using a key for a principal, never joined to a user request: S3 SSE-KMS in a forward access
+ * session (AWS), Cloud Storage's service agent for CMEK (GCP), a storage account's managed identity for
+ * its customer-managed key (Azure).
+ */
 export function serviceCall(world: World): void {
-  const app = world.pickApp('aws');
-  const call = { ...kmsCall(world, 'aws', world.random.pick(['decrypt', 'generate-data-key'] as const), world.random.pick(app.keys), app.principal, randomKeys(world, 'aws')), invokedBy: 's3.amazonaws.com' };
-  deliver(world, { kind: 'kms', call }, kmsDelay(world, 'aws', false));
-  world.truth?.kms.set(`kms:aws:${call.eventId}`, { cause: 'service', onTime: true });
+  const { random } = world;
+  const provider = random.pick(['aws', 'aws', 'gcp', 'azure'] as const);
+  const app = world.pickApp(provider);
+  const operation = random.pick(SERVICE_OPERATIONS[provider]);
+  const invokedBy = { aws: 's3.amazonaws.com', gcp: 'storage.googleapis.com', azure: 'Microsoft.Storage/storageAccounts' }[provider];
+  // A storage account's system identity is its own Entra principal.
+  const principal = provider === 'azure' ? { id: random.uuid(), type: 'app' } : app.principal;
+  // A service agent sends no keytrail token; S3 and Key Vault log their own request ids.
+  const call = { ...kmsCall(world, provider, operation, random.pick(app.keys), principal, provider === 'gcp' ? {} : randomKeys(world, provider)), invokedBy, outcome: 'success' as const };
+  deliver(world, { kind: 'kms', call }, kmsDelay(world, provider, false));
+  world.truth?.kms.set(`kms:${provider}:${call.eventId}`, { cause: 'service', onTime: true });
 }
+
+const SERVICE_OPERATIONS: Record<'aws' | 'gcp' | 'azure', Operation[]> = { aws: ['decrypt', 'generate-data-key'], gcp: ['decrypt', 'encrypt'], azure: ['wrap', 'unwrap'] };
 
 const LIFECYCLE: Record<Provider, Operation[]> = {
   aws: ['rotate', 'enable-rotation', 'disable', 'schedule-deletion', 'create-key'],
@@ -45,17 +58,17 @@ export function lifecycleCall(world: World): void {
   const operation = random.pick(LIFECYCLE[provider]);
   const automatic = provider === 'aws' && operation === 'rotate';
   const call: KmsCall = automatic
-    ? { ...kmsCall(world, provider, operation, random.pick(app.keys), null, {}), invokedBy: 'AWS Internal' }
+    ? { ...kmsCall(world, provider, operation, random.pick(app.keys), null, {}), invokedBy: 'AWS Internal', outcome: 'success' as const }
     : kmsCall(world, provider, operation, random.pick(app.keys), world.cast.admins[provider], provider === 'gcp' ? {} : randomKeys(world, provider));
   deliver(world, { kind: 'kms', call }, kmsDelay(world, provider, false));
   world.truth?.kms.set(`kms:${provider}:${call.eventId}`, { cause: 'lifecycle', onTime: true });
 }
 
-function kmsCall(world: World, provider: Provider, operation: Operation, keyId: string, principal: KmsCall['principal'], joinKeys: JoinKeys): KmsCall {
+function kmsCall(world: World, provider: Provider, operation: Operation, keyId: string, principal: Principal | null, joinKeys: JoinKeys): KmsCall {
   const { random } = world;
-  return {
+  return createKmsCall(random, {
     provider,
-    eventId: provider === 'gcp' ? random.hex(16) : random.uuid(),
+    eventId: provider === 'vault' ? joinKeys.requestId! : provider === 'gcp' ? random.hex(16) : random.uuid(),
     timeMs: world.nowMs,
     operation,
     keyId,
@@ -64,7 +77,7 @@ function kmsCall(world: World, provider: Provider, operation: Operation, keyId: 
     joinKeys,
     invokedBy: null,
     sourceIp: `203.0.113.${random.int(1, 254)}`,
-  };
+  });
 }
 
 function randomKeys(world: World, provider: Provider): JoinKeys {

@@ -5,8 +5,10 @@ import type { Bus, Clock } from '../../src/core/ports.ts';
 import { parseCorrelateConfig, type CorrelateConfig, type CorrelateConfigInput } from '../../src/correlate/config.ts';
 import { createCorrelator, type CorrelatorCounts } from '../../src/correlate/correlator.ts';
 import { openJoinState } from '../../src/correlate/state.ts';
-import { generateDeliveries, windowsFromConfig, type ScenarioOptions } from './generate.ts';
-import { publishDeliveries, readRecords } from './pipeline.ts';
+import type { IngestCounts } from '../../src/ingest/publisher.ts';
+import { generateRawDeliveries, windowsFromConfig, type ScenarioOptions } from './generate.ts';
+import { createScenarioIngest } from './ingest.ts';
+import { readRecords } from './pipeline.ts';
 import { scoreRecords, type AccuracyReport } from './score.ts';
 import { createTruth, type ScenarioTruth } from './truth.ts';
 
@@ -21,12 +23,12 @@ export interface ScenarioRun {
   truth: ScenarioTruth;
   report: AccuracyReport;
   counts: CorrelatorCounts;
-  published: number;
+  ingest: IngestCounts;
 }
 
 /**
- * The backfill pipeline on a generated scenario: publish every delivery to the embedded bus, correlate
- * until drained, close every window (--once), read the records back and score them.
+ * The backfill pipeline on a generated scenario: every raw record through the ingest path onto the
+ * embedded bus, correlate until drained, close every window (--once), read the records back and score them.
  */
 export async function runScenarioOnce(directory: string, options: Omit<ScenarioOptions, 'windows' | 'truth'>, config = scenarioConfig(), partitions = 3): Promise<ScenarioRun> {
   const truth = createTruth();
@@ -35,12 +37,18 @@ export async function runScenarioOnce(directory: string, options: Omit<ScenarioO
   const state = openJoinState(join(directory, 'correlate.db'));
   try {
     const topics = createTopicNames();
-    const published = await publishDeliveries(bus, topics, generateDeliveries({ ...options, windows: windowsFromConfig(config), truth }), 5_000);
+    const ingest = createScenarioIngest({ bus, topics, directory, truth, batchSize: 5_000 });
+    try {
+      for (const delivery of generateRawDeliveries({ ...options, windows: windowsFromConfig(config), truth })) await ingest.add(delivery);
+      await ingest.finish();
+    } finally {
+      ingest.close();
+    }
     const correlator = createCorrelator({ bus, topics, state, clock: FIXED_CLOCK, config });
     await correlator.run({ untilIdle: true });
     await correlator.closeAll();
     const records = await readRecords(bus, topics);
-    return { truth, report: scoreRecords(records, truth), counts: correlator.counts, published };
+    return { truth, report: scoreRecords(records, truth), counts: correlator.counts, ingest: ingest.counts };
   } finally {
     state.close();
     await bus.close();

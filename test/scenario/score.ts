@@ -1,5 +1,5 @@
 import type { AttributedRecord } from '../../src/core/schemas/record.ts';
-import type { ScenarioTruth } from './truth.ts';
+import { scenarioInputId, type ScenarioTruth } from './truth.ts';
 
 export interface AccuracyReport {
   records: number;
@@ -40,7 +40,7 @@ export function scoreRecords(records: readonly AttributedRecord[], truth: Scenar
   for (const record of records) {
     report.kinds[record.kind] = (report.kinds[record.kind] ?? 0) + 1;
     if (record.rule !== null) report.rules[`${record.kind}/${record.rule}`] = (report.rules[`${record.kind}/${record.rule}`] ?? 0) + 1;
-    const owned = ownedInputs(record, byId);
+    const owned = ownedInputs(record, byId)?.map((id) => scenarioInputId(truth, id));
     if (owned === undefined) report.ownershipViolations.push(`correction ${record.id} corrects unknown record ${record.corrects!.recordId}`);
     for (const id of owned ?? []) {
       if (owner.has(id)) report.ownershipViolations.push(`${id} held by ${owner.get(id)!.kind} ${owner.get(id)!.id} and ${record.kind} ${record.id}`);
@@ -59,13 +59,13 @@ function checkPrecision(record: AttributedRecord, truth: ScenarioTruth, report: 
   const appId = `app:${record.appEvent!.event.eventId}`;
   if (record.rule === 'cached') {
     const expected = truth.app.get(appId);
-    const linked = record.linkedKmsEvents.map((ref) => `kms:${ref.provider}:${ref.eventId}`);
+    const linked = record.linkedKmsEvents.map((ref) => scenarioInputId(truth, `kms:${ref.provider}:${ref.eventId}`));
     if (expected?.cause !== 'cached' || linked.length !== 1 || linked[0] !== expected.kmsInputId) {
       report.precisionViolations.push(`${record.kind}/cached ${record.id}: ${appId} linked to ${linked.join(',')} but used the data key of ${expected?.kmsInputId ?? '(no KMS call)'}`);
     }
     return;
   }
-  const kmsId = `kms:${record.kmsEvent!.provider}:${record.kmsEvent!.eventId}`;
+  const kmsId = scenarioInputId(truth, `kms:${record.kmsEvent!.provider}:${record.kmsEvent!.eventId}`);
   const expected = truth.kms.get(kmsId);
   if (expected?.cause !== 'app' || expected.appInputId !== appId || expected.user !== record.user.id) {
     report.precisionViolations.push(`${record.kind}/${record.rule} ${record.id}: ${kmsId} attributed to ${record.user.id} via ${appId}, truth ${expected?.cause} ${expected?.user ?? ''} via ${expected?.appInputId ?? '-'}`);

@@ -2,7 +2,9 @@ import type { Provider } from '../../src/core/schemas/common.ts';
 import type { KmsCall } from './calls.ts';
 import type { App, Cast } from './cast.ts';
 import type { Random } from './random.ts';
+import { duplicateRoute, primaryRoute, type Route, type Source } from './routes.ts';
 import type { ScenarioTruth } from './truth.ts';
+import { vaultDurationMicros } from './vault-entry.ts';
 
 /** The lateness the correlator is configured with; the generator delivers within it, or on purpose beyond. */
 export interface ScenarioWindows {
@@ -11,8 +13,14 @@ export interface ScenarioWindows {
   joinWindowMs: number;
 }
 
-/** A delivery not yet rendered: the queue holds these small objects, rendering happens on the way out. */
-export type Pending = { kind: 'kms'; call: KmsCall } | { kind: 'app'; value: Record<string, unknown> };
+/** Which raw record of a KMS call: its one record, Vault's request or response entry, Azure's Authentication challenge before it. */
+export type KmsPart = 'record' | 'request' | 'response' | 'challenge';
+
+/** A raw record not yet rendered: the queue holds these small objects, rendering happens on the way out. */
+export type Pending = { kind: 'kms'; call: KmsCall; route: Route; part: KmsPart } | { kind: 'app'; value: Record<string, unknown>; route: Route };
+
+/** What an action hands to `deliver`: a call or an app event, not yet routed. */
+export type Deliverable = { kind: 'kms'; call: KmsCall } | { kind: 'app'; value: Record<string, unknown> };
 
 /** The data key an application holds in its cache, and the KMS call that produced it. */
 export interface CachedDataKey {
@@ -35,6 +43,8 @@ export interface World {
   readonly duplicateShare: { kms: number; app: number };
   /** The true time of the action being generated. */
   nowMs: number;
+  /** Event deliveries scheduled so far (a Vault request and response entry are one). */
+  deliveries: number;
   /** Queues a delivery `delayMs` after now; returns nothing, the caller records truth. */
   schedule(item: Pending, delayMs: number): void;
   pickApp(provider?: Provider): App;
@@ -55,11 +65,60 @@ export function appDelay(world: World, beyond: boolean): number {
   return world.random.int(0, Math.floor(world.windows.appLatenessMs * 0.5));
 }
 
-/** Schedules a delivery and, now and then, the same record again on a second path (later). */
-export function deliver(world: World, item: Pending, delayMs: number): void {
-  world.schedule(item, delayMs);
-  if (world.random.chance(item.kind === 'kms' ? world.duplicateShare.kms : world.duplicateShare.app)) {
-    world.schedule(item, delayMs + world.random.int(1_000, 10 * MINUTE_MS));
-    if (world.truth !== undefined) world.truth.duplicateDeliveries += 1;
+/**
+ * Schedules a delivery on its first route and, now and then, the same record again later on a second
+ * route: through the same ingest process (its ingest state drops it) or the other one (the correlator
+ * does), in any of the provider's forms. `duplicable: false` for records no second path would repeat.
+ */
+export function deliver(world: World, item: Deliverable, delayMs: number, options: { duplicable?: boolean } = {}): void {
+  const source: Source = item.kind === 'kms' ? item.call.provider : 'app';
+  const first = primaryRoute(source, item.kind === 'kms' ? item.call.keyId : undefined);
+  scheduleCopy(world, item, first, delayMs);
+  if (options.duplicable === false || !world.random.chance(item.kind === 'kms' ? world.duplicateShare.kms : world.duplicateShare.app)) return;
+  const second = duplicateRoute(world.random, source);
+  scheduleCopy(world, item, second, delayMs + world.random.int(1_000, 10 * MINUTE_MS));
+  if (world.truth === undefined) return;
+  if (second.ingest === first.ingest) world.truth.ingestDuplicates += 1;
+  else world.truth.crossDuplicates += 1;
+  const path = `${source} ${first.input}>${second.input} ${second.ingest === first.ingest ? 'same' : 'other'} ingest`;
+  world.truth.duplicatePaths.set(path, (world.truth.duplicatePaths.get(path) ?? 0) + 1);
+}
+
+/** Azure only: the SDK's unauthenticated first request, logged just before the call it precedes. */
+export function deliverChallenge(world: World, call: KmsCall, delayMs: number): void {
+  world.schedule({ kind: 'kms', call, route: primaryRoute('azure', call.keyId), part: 'challenge' }, delayMs);
+  if (world.truth !== undefined) {
+    world.truth.records += 1;
+    world.truth.filtered += 1;
+  }
+}
+
+/** One copy of an event: one record, or Vault's request entry and (unless it is missing) its response entry. */
+function scheduleCopy(world: World, item: Deliverable, route: Route, delayMs: number): void {
+  const truth = world.truth;
+  world.deliveries += 1;
+  if (truth !== undefined) truth.deliveries += 1;
+  if (item.kind === 'app') {
+    world.schedule({ ...item, route }, delayMs);
+    if (truth !== undefined) truth.records += 1;
+    return;
+  }
+  if (item.call.provider !== 'vault') {
+    world.schedule({ ...item, route, part: 'record' }, delayMs);
+    if (truth !== undefined) truth.records += 1;
+    return;
+  }
+  world.schedule({ ...item, route, part: 'request' }, delayMs);
+  if (item.call.responseMissing === true) {
+    if (truth !== undefined) {
+      truth.records += 1;
+      truth.responseMissing += 1;
+    }
+    return;
+  }
+  world.schedule({ ...item, route, part: 'response' }, delayMs + Math.ceil(vaultDurationMicros(item.call) / 1000));
+  if (truth !== undefined) {
+    truth.records += 2;
+    truth.merged += 1;
   }
 }

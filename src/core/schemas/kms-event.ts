@@ -63,7 +63,7 @@ export const KmsEvent = z
       .strictObject({ id: z.string().min(1), first: z.boolean(), last: z.boolean() })
       .optional()
       .describe('A long-running operation the provider logs as several entries (GCP operation.first / operation.last share one id)'),
-    rawSha256: Hex64.describe('SHA-256 of the RFC 8785 canonical form of the provider record, identical whichever path delivered it'),
+    rawSha256: Hex64.describe('SHA-256 of the RFC 8785 canonical form of the provider record as parsed: the same record in the same shape hashes the same whichever path delivered it (an Azure record exported as a Log Analytics row is another shape)'),
     attributes: EventAttributes.optional(),
   })
   .describe('A KMS audit event normalised from one provider record');

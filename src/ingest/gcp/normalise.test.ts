@@ -69,6 +69,15 @@ describe('normaliseGcpEntry', () => {
     expect(normalised('-4x1c9ge1w2za')).toMatchObject({ operation: 'update', rawOperation: 'SetIamPolicy' });
   });
 
+  it('files a CreateCryptoKey that failed (no response logged) under the key it asked for, not under the key ring', () => {
+    const created = entries.find((entry) => entry.insertId === '-4x1c9ge1w2z3')!;
+    const { response: _response, ...payload } = created.protoPayload as Record<string, unknown>;
+    const denied = { ...created, insertId: '-4x1c9ge1w2zz', severity: 'ERROR', protoPayload: { ...payload, status: { code: 7, message: "Permission 'cloudkms.cryptoKeys.create' denied" } } };
+    const result = normaliseGcpEntry(denied, context);
+    const event = result.kind === 'event' ? (JSON.parse(result.message.value.toString('utf8')) as KmsEvent) : undefined;
+    expect(event).toMatchObject({ operation: 'create-key', outcome: 'failure', errorCode: 'PERMISSION_DENIED', keyId: 'projects/keytrail-demo-prod/locations/europe-west1/keyRings/app-keys/cryptoKeys/payments-dek', keyVersion: null });
+  });
+
   it('attributes an automatic rotation to the Cloud KMS service agent', () => {
     expect(normalised('-4x1c9ge1w2z7')).toMatchObject({ operation: 'rotate', keyId: DEK, keyVersion: '7', invokedBy: 'cloudkms.googleapis.com', eventTime: '2026-01-10T12:04:00Z' });
   });

@@ -83,13 +83,17 @@ function toKmsEvent(entry: LogEntryFields, audit: AuditLogFields, derived: Deriv
 /**
  * The key and version. resourceName names the key (Encrypt/Decrypt) or a version (AsymmetricSign,
  * MacSign, DestroyCryptoKeyVersion); when it names only the key or its key ring, the logged response
- * (`name` of the key or version, the `primary` version, Autokey's `kmsKey`) fills in what it can.
+ * (`name` of the key or version, the `primary` version, Autokey's `kmsKey`) fills in what it can, and
+ * else the request: CreateCryptoKey's `parent` and `cryptoKeyId` name the key even when the call failed
+ * and logged no response, so an attempt and a success are filed under the same key.
  */
 function keyOf(audit: AuditLogFields): KmsResourceName {
   const named = parseKmsResourceName(audit.resourceName);
   const primary = audit.response?.primary;
   const primaryName = typeof primary === 'object' && primary !== null ? (primary as { name?: unknown }).name : undefined;
-  const fromResponse = [audit.response?.name, audit.response?.kmsKey, primaryName]
+  const { parent, cryptoKeyId } = audit.request ?? {};
+  const requested = typeof parent === 'string' && typeof cryptoKeyId === 'string' && cryptoKeyId !== '' ? `${parent}/cryptoKeys/${cryptoKeyId}` : undefined;
+  const fromResponse = [audit.response?.name, audit.response?.kmsKey, primaryName, requested]
     .filter((candidate): candidate is string => typeof candidate === 'string')
     .map((candidate) => parseKmsResourceName(candidate))
     .filter((candidate) => candidate.isCryptoKey);
