@@ -53,7 +53,7 @@ export interface RunOptions {
   /** Streaming mode runs until this aborts, then stops intake, finishes the batch in hand, commits and disconnects. */
   signal?: AbortSignal;
   log?: Logger;
-  /** Where `{"env": NAME}` signer key references are looked up. */
+  /** Where `{"env": NAME}` references (signer keys, source tokens) are looked up. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -64,9 +64,10 @@ interface Signing {
 
 /**
  * `keytrail run`: the stages this process was given, over Kafka or the embedded bus. With `once`
- * (backfill) it ingests the inputs, drains the events topics, closes every window, drains the records
- * topic and returns; otherwise the consuming stages run side by side until the signal aborts. Stages
- * talk only through the bus; this function is the one place that knows them all.
+ * (backfill) it ingests the input files and reads the API sources until caught up, drains the events
+ * topics, closes every window, drains the records topic and returns; otherwise the sources and the
+ * consuming stages run side by side until the signal aborts or one of them fails for good. Stages talk
+ * only through the bus; this function is the one place that knows them all.
  */
 export async function runPipeline(input: RunConfig, options: RunOptions = {}): Promise<RunSummary> {
   const config = parseRunConfig(input);

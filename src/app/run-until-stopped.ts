@@ -19,6 +19,8 @@ export interface StreamingParts {
  * running on without an input, or hanging.
  */
 export async function runUntilStopped(parts: StreamingParts): Promise<void> {
+  // An ingest-only process without sources is done once its files are read.
+  if (parts.sources === undefined && parts.stages.length === 0) return;
   const halt = new AbortController();
   const failures: unknown[] = [];
   const fail = (part: string) => (error: unknown): void => {

@@ -11,7 +11,7 @@ export type ConfigObject = Record<string, unknown>;
 export function readConfigFile(path: string): ConfigObject {
   const document = parseDocument(readTextFile(path, 'configuration file'), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    const problems = document.errors.map((error) => ({ line: error.linePos?.[0].line, column: error.linePos?.[0].col, message: error.message.split('\n')[0]! }));
+    const problems = document.errors.map((error) => ({ line: error.linePos?.[0].line, column: error.linePos?.[0].col, message: error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:$/, '') }));
     const listed = problems.map((problem) => `line ${problem.line ?? '?'}, column ${problem.column ?? '?'}: ${problem.message}`).join('; ');
     throw new KeytrailError('CLI_CONFIG_INVALID', `${path} is not valid YAML or JSON: ${listed}`, { details: { file: path, problems } });
   }

@@ -92,7 +92,7 @@ interface Running {
 export async function startContinuousInputs(input: ContinuousInputsConfig, deps: IngestDeps & StartOptions): Promise<RunningInputs> {
   const config = ContinuousInputsConfig.parse(input);
   const backfill = deps.mode === 'backfill';
-  const unbounded = listUnboundedInputs(config).map((input) => input.path.join('.'));
+  const unbounded = listUnboundedInputs(config).map((input) => input.path.map((part) => (typeof part === 'number' ? `[${part}]` : part)).join('.'));
   if (backfill && unbounded.length > 0) {
     throw new KeytrailError('CLI_CONFIG_INVALID', `these sources run until stopped and cannot backfill: ${unbounded.join(', ')}`, { details: { sources: unbounded } });
   }
