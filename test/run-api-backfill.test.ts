@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { RunSummary } from '../src/app.ts';
+import { createSqliteBus } from '../src/bus/sqlite-bus.ts';
 import { runCli } from './helpers/cli.ts';
 import { startKeytrail } from './helpers/keytrail-process.ts';
-import { gcpFixtureEntries, readFixtureDocuments } from './helpers/fixtures.ts';
+import { FIXTURES, gcpFixtureEntries, readFixtureDocuments } from './helpers/fixtures.ts';
 import { readSealedRecords } from './helpers/sealed-records.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 import { startLocalLogsServer, type LocalLogsServer } from './servers/azure-logs.ts';
@@ -65,7 +66,7 @@ function writeApiConfig(directory: string, dataDir: string): string {
   return path;
 }
 
-describe('keytrail run --once with API sources (real CLI processes against local provider APIs)', () => {
+describe('keytrail run --once with sources (real CLI processes; provider APIs on local servers)', () => {
   it('backfills Cloud Logging over gRPC and Log Analytics over HTTPS until caught up, then seals what the same exports read as files seal', async () => {
     const directory = tempDir();
     const { caFile } = await startServers(directory);
@@ -116,6 +117,22 @@ describe('keytrail run --once with API sources (real CLI processes against local
     const second = JSON.parse(again.stdout) as Required<RunSummary>;
     expect(second.sources.map((source) => source.counts.published)).toEqual([0, 0]);
     expect(second.sealer.sealed).toBe(0);
+  });
+
+  it('drains an app event topic with --once, dead-lettering what is not an app event, and closes the windows', async () => {
+    const dataDir = tempDir();
+    const lines = readFileSync(join(FIXTURES, 'demo', 'app-events.ndjson'), 'utf8').split('\n').filter((line) => line !== '');
+    const bus = createSqliteBus({ path: join(dataDir, 'bus.db') });
+    await bus.publish('acme.encryption-events', lines.map((line, index) => ({ key: `k${index}`, value: Buffer.from(line) })));
+    await bus.close();
+    const config = join(dataDir, 'keytrail.json');
+    writeFileSync(config, JSON.stringify({ dataDir, sources: { app: { topic: [{ topic: 'acme.encryption-events' }] } } }));
+    const run = await runAsync(['run', '--once', '--json', '--config', config], {});
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as Required<RunSummary>;
+    expect(summary.sources).toEqual([{ name: 'app-topic:acme.encryption-events', counts: expect.objectContaining({ read: lines.length, published: 6, deadLettered: 2 }) }]);
+    // No KMS event came: every claimed call is an audit gap, closed at the end of input.
+    expect(summary.chain.kinds).toEqual({ unconfirmed: 6 });
   });
 
   it('stops the backfill with the provider rejection code when the Log Analytics token is refused', async () => {
