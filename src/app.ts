@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
+import { ingestInputFiles, startSources, summariseSources, type InputSummary, type SourceSummary } from './app/ingest-stage.ts';
 import { openBus } from './app/open-bus.ts';
+import { runUntilStopped } from './app/run-until-stopped.ts';
 import { parseRunConfig, type ParsedRunConfig, type RunConfig, type Stage } from './app/run-config.ts';
 import { loadOrCreateSignerKey } from './app/signer-key.ts';
 import { createStageBus } from './app/stage-bus.ts';
@@ -10,8 +12,7 @@ import type { Bus, Clock, TopicNames } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
 import { createCorrelator, type CorrelatorCounts } from './correlate/correlator.ts';
 import { openJoinState } from './correlate/state.ts';
-import { ingestFile, type IngestCounts } from './ingest/ingest-file.ts';
-import { INGEST_SOURCES } from './ingest/sources.ts';
+import type { RunningInputs } from './ingest/continuous.ts';
 import { openIngestState } from './ingest/state.ts';
 import { startExportSchedule, type ScheduledExportSummary } from './export/schedule.ts';
 import { openChainReader } from './seal/chain-reader.ts';
@@ -23,11 +24,7 @@ import { summariseChain, type ChainSummary } from './seal/summary.ts';
 
 export { parseRunConfig, RunConfig, STAGES, type Stage } from './app/run-config.ts';
 
-export interface InputSummary {
-  source: string;
-  path: string;
-  counts: IngestCounts;
-}
+export type { InputSummary, SourceSummary } from './app/ingest-stage.ts';
 
 /** What one `keytrail run` did; a stage this process did not run has no entry. */
 export interface RunSummary {
@@ -36,6 +33,8 @@ export interface RunSummary {
   bus: 'kafka' | 'embedded';
   stages: Stage[];
   inputs: InputSummary[];
+  /** The long-running sources (`sources`), with their counts when the run stopped. */
+  sources: SourceSummary[];
   correlator?: CorrelatorCounts;
   sealer?: SealerCounts;
   /** The records this run sealed. */
@@ -54,7 +53,7 @@ export interface RunOptions {
   /** Streaming mode runs until this aborts, then stops intake, finishes the batch in hand, commits and disconnects. */
   signal?: AbortSignal;
   log?: Logger;
-  /** Where `{"env": NAME}` signer key references are looked up. */
+  /** Where `{"env": NAME}` references (signer keys, source tokens) are looked up. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -65,34 +64,56 @@ interface Signing {
 
 /**
  * `keytrail run`: the stages this process was given, over Kafka or the embedded bus. With `once`
- * (backfill) it ingests the inputs, drains the events topics, closes every window, drains the records
- * topic and returns; otherwise the consuming stages run side by side until the signal aborts. Stages
- * talk only through the bus; this function is the one place that knows them all.
+ * (backfill) it ingests the input files and reads the API sources until caught up, drains the events
+ * topics, closes every window, drains the records topic and returns; otherwise the sources and the
+ * consuming stages run side by side until the signal aborts or one of them fails for good. Stages talk
+ * only through the bus; this function is the one place that knows them all.
  */
 export async function runPipeline(input: RunConfig, options: RunOptions = {}): Promise<RunSummary> {
   const config = parseRunConfig(input);
   const clock = options.clock ?? systemClock;
+  const env = options.env ?? process.env;
   const log = options.log ?? pino({ level: config.logLevel ?? (config.once ? 'warn' : 'info'), base: { name: 'keytrail' } }, pino.destination({ fd: 2, sync: true }));
   mkdirSync(config.dataDir, { recursive: true });
   const runs = (stage: Stage): boolean => config.stages.includes(stage);
-  const signing = runs('seal') ? loadSigning(config, options.env ?? process.env) : undefined;
+  const signing = runs('seal') ? loadSigning(config, env) : undefined;
   const topics = createTopicNames(config.topics);
   const opened = openBus(config, clock, log);
-  const summary: RunSummary = { dataDir: config.dataDir, origin: config.origin, bus: opened.kind, stages: config.stages, inputs: [] };
+  const summary: RunSummary = { dataDir: config.dataDir, origin: config.origin, bus: opened.kind, stages: config.stages, inputs: [], sources: [] };
   log.info({ bus: opened.kind, stages: config.stages, once: config.once, topics }, 'run started');
+  const ingestState = runs('ingest') ? openIngestState(dataDirPath(config.dataDir, 'ingest')) : undefined;
   try {
-    if (runs('ingest')) summary.inputs = await ingestInputs(config, opened.bus, topics, clock, log);
-    const consuming: Promise<void>[] = [];
-    if (runs('correlate')) consuming.push(runCorrelateStage(config, opened.bus, topics, clock, log, options.signal, summary));
-    // In backfill the sealer starts once the correlator closed every window, so it drains everything in one pass.
-    if (config.once) await Promise.all(consuming.splice(0));
-    if (runs('seal')) consuming.push(runSealStage(config, opened.bus, topics, clock, log, options.signal, signing!, summary, options.env ?? process.env));
-    await Promise.all(consuming);
-    log.info({ correlator: summary.correlator, sealer: summary.sealer }, 'run finished');
+    const ingest = ingestState === undefined ? undefined : { bus: opened.bus, topics, clock, state: ingestState, env };
+    if (ingest !== undefined) summary.inputs = await ingestInputFiles(config.inputs, ingest, log);
+    const sources = ingest === undefined ? undefined : await startSources(config.sources, ingest, config.once ? 'backfill' : 'stream', log);
+    const correlate = (signal: AbortSignal | undefined): Promise<void> => runCorrelateStage(config, opened.bus, topics, clock, log, signal, summary);
+    const seal = (signal: AbortSignal | undefined): Promise<void> => runSealStage(config, opened.bus, topics, clock, log, signal, signing!, summary, env);
+    if (config.once) {
+      // A backfill: the API sources read until caught up, then the correlator drains and closes every window, then
+      // the sealer starts, so it drains everything in one pass.
+      if (sources !== undefined) await finishSources(sources, summary);
+      if (runs('correlate')) await correlate(options.signal);
+      if (runs('seal')) await seal(options.signal);
+    } else {
+      const stages = [...(runs('correlate') ? [{ name: 'correlate', run: correlate }] : []), ...(runs('seal') ? [{ name: 'seal', run: seal }] : [])];
+      await runUntilStopped({ sources, stages, signal: options.signal, log });
+      summary.sources = summariseSources(sources);
+    }
+    log.info({ correlator: summary.correlator, sealer: summary.sealer, sources: summary.sources.map((source) => ({ name: source.name, published: source.counts.published })) }, 'run finished');
     return summary;
   } finally {
+    ingestState?.close();
     await opened.bus.close();
     log.debug({ bus: opened.kind }, 'bus closed');
+  }
+}
+
+async function finishSources(sources: RunningInputs, summary: RunSummary): Promise<void> {
+  try {
+    await sources.finished;
+  } finally {
+    await sources.stop();
+    summary.sources = summariseSources(sources);
   }
 }
 
@@ -118,21 +139,6 @@ function loadSigning(config: ParsedRunConfig, env: NodeJS.ProcessEnv): Signing {
         })();
   recordVerifierKeys(config.dataDir, signing.signers);
   return signing;
-}
-
-async function ingestInputs(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger): Promise<InputSummary[]> {
-  const state = openIngestState(dataDirPath(config.dataDir, 'ingest'));
-  try {
-    const inputs: InputSummary[] = [];
-    for (const spec of config.inputs) {
-      const counts = await ingestFile(INGEST_SOURCES[spec.source]!, spec.path, { bus, topics, clock, state });
-      log.info({ stage: 'ingest', ...spec, counts }, 'input ingested');
-      inputs.push({ ...spec, counts });
-    }
-    return inputs;
-  } finally {
-    state.close();
-  }
 }
 
 async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger, signal: AbortSignal | undefined, summary: RunSummary): Promise<void> {

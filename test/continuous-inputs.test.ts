@@ -63,6 +63,39 @@ describe('continuous inputs (keytrail run without --once)', () => {
     await env.close();
   });
 
+  it('reports through `failed` a CloudTrail outage that eight retries in a row did not overcome', async () => {
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    server = await startCloudTrailServer();
+    server.failNext('server-error', 100);
+    const directory = tempDir();
+    const env = openIngestEnv(directory, createTestClock('2026-01-10T12:31:00.000Z'));
+    // The backoff is recorded instead of waited for (only the poller waits here: a listener's timer would spin).
+    const waits: number[] = [];
+    const inputs = await startContinuousInputs({ aws: { lookup: [{ region: 'eu-west-1', endpoint: server.endpoint, minRequestIntervalMs: 0 }] } }, { ...env, wait: async (ms) => void waits.push(ms) });
+    try {
+      await expect(inputs.failed).rejects.toMatchObject({ code: 'INGEST_AWS_API_FAILED', retriable: true });
+      expect(server.requests).toHaveLength(8);
+      expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000]);
+    } finally {
+      await inputs.stop();
+      await env.close();
+    }
+  });
+
+  it('refuses to backfill from listeners and the file follower, which never finish, and starts nothing', async () => {
+    const env = openIngestEnv(tempDir());
+    try {
+      const started = startContinuousInputs(
+        { vault: { file: [{ path: join(tempDir(), 'audit.log') }], socket: [{ port: 0 }] }, app: { http: { port: 0, token: { env: 'APP_TOKEN' } }, topic: [{ topic: 'acme.encryption-events' }] } },
+        { ...env, env: { APP_TOKEN: 'secret-token' }, mode: 'backfill' },
+      );
+      await expect(started).rejects.toMatchObject({ code: 'CLI_CONFIG_INVALID', details: { sources: ['vault.file.[0]', 'vault.socket.[0]', 'app.http'] } });
+    } finally {
+      await env.close();
+    }
+  });
+
   it('fails to start when a referenced token is missing, and leaves nothing listening', async () => {
     const env = openIngestEnv(tempDir());
     try {

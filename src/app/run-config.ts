@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KafkaBusConfig } from '../bus/kafka-config.ts';
 import { TopicConfig } from '../bus/topics.ts';
 import { schemaError } from '../core/schema-error.ts';
+import { ContinuousInputsConfig, countContinuousInputs, listUnboundedInputs } from '../ingest/continuous.ts';
 import { INGEST_SOURCES } from '../ingest/sources.ts';
 import { SealerConfig } from '../seal/config.ts';
 import { CorrelateConfig } from '../correlate/config.ts';
@@ -19,11 +20,14 @@ export const EmbeddedBusConfig = z.strictObject({
   sessionTimeoutMs: z.int().min(100).default(10_000),
 });
 
-export const RunConfig = z.strictObject({
+const RunConfigShape = z.strictObject({
   dataDir: z.string().min(1),
   origin: z.string().regex(/^[^\s+]+$/, 'an origin has no spaces or "+"').default('keytrail.local/log'),
   signerKeyFile: z.string().min(1).optional().describe('Path to the PRIVATE+KEY signer key; by default keys/signer.key in the data directory'),
+  /** Files read once, in order, before the sources start (`--input SOURCE:PATH`). */
   inputs: z.array(z.strictObject({ source: z.enum(Object.keys(INGEST_SOURCES) as [string, ...string[]]), path: z.string().min(1) })).default([]),
+  /** Provider APIs, the Vault follower and listener, the app intakes (src/ingest/continuous.ts). */
+  sources: ContinuousInputsConfig.prefault({}),
   topics: TopicConfig.default({ prefix: '' }),
   /** The stages this process runs; the others may run in other processes, sharing the bus. */
   stages: z
@@ -45,6 +49,30 @@ export const RunConfig = z.strictObject({
   /** Scheduled WORM export alongside the seal stage, and once more when it stops (src/export/config.ts). */
   export: ExportConfig.optional(),
 });
+
+/**
+ * What no single field can say: inputs need the ingest stage, and a backfill cannot wait for a listener or a
+ * followed file that never ends. Run even when other fields are invalid, so every problem is reported at once.
+ */
+export const RunConfig = RunConfigShape.check(
+  z.superRefine((config: Partial<z.output<typeof RunConfigShape>>, context) => {
+    const stages: unknown = config.stages;
+    const ingests = !Array.isArray(stages) || stages.includes('ingest');
+    if (!ingests && Array.isArray(config.inputs) && config.inputs.length > 0) {
+      context.addIssue({ code: 'custom', path: ['inputs'], message: `files are read by the ingest stage, but this process runs ${stages.join(',')}` });
+    }
+    const sources = ContinuousInputsConfig.safeParse(config.sources);
+    if (!sources.success) return;
+    if (!ingests && countContinuousInputs(sources.data) > 0) {
+      context.addIssue({ code: 'custom', path: ['sources'], message: `sources are read by the ingest stage, but this process runs ${(stages as string[]).join(',')}` });
+    }
+    if (config.once === true) {
+      for (const input of listUnboundedInputs(sources.data)) {
+        context.addIssue({ code: 'custom', path: ['sources', ...input.path], message: `cannot run with --once (a backfill): it ${input.why}` });
+      }
+    }
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null }),
+);
 export type RunConfig = z.input<typeof RunConfig>;
 export type ParsedRunConfig = z.output<typeof RunConfig>;
 

@@ -6,12 +6,14 @@ import { KeytrailError } from '../core/errors.ts';
 import type { ExportConfigInput } from '../export/config.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs } from './command.ts';
+import { isConfigObject, overlaySection, readConfigFile } from './config-file.ts';
 import { readExportConfigFile } from './export.ts';
 import { parseNonNegativeInt } from './options.ts';
 import { formatRunSummary, formatStageSummary } from './summary.ts';
 
 const OPTIONS = {
-  once: { type: 'boolean', default: false },
+  config: { type: 'string' },
+  once: { type: 'boolean' },
   'data-dir': { type: 'string' },
   input: { type: 'string', multiple: true, default: [] as string[] },
   stages: { type: 'string' },
@@ -45,13 +47,14 @@ export const RUN_ENVIRONMENT = [
 
 /**
  * `keytrail run`: the pipeline, or some of its stages, over Kafka (--brokers) or the embedded bus.
- * --once backfills the inputs and exits; without it the stages stream until SIGTERM or SIGINT.
+ * --once backfills the inputs and exits; without it the stages and the configured sources stream until SIGTERM
+ * or SIGINT. --config names a YAML or JSON file holding the run configuration; flags override it.
  */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run the pipeline (or some stages) over Kafka or the embedded bus; --once backfills and exits',
+  summary: 'run the pipeline (or some stages) over Kafka or the embedded bus, with its sources; --once backfills and exits',
   usage:
-    'keytrail run --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
+    'keytrail run [--config FILE] --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
   async run(argv, io) {
     const { config, json } = parseRunCommand(this, argv, io.env);
     const controller = new AbortController();
@@ -71,10 +74,15 @@ export const runCommand: Command = {
   },
 };
 
-/** Flags first, then KEYTRAIL_* variables, then the schema's defaults; every problem is reported at once. */
+/**
+ * Flags first, then KEYTRAIL_* variables, then the --config file, then the schema's defaults; every problem is
+ * reported at once, with its path in the configuration.
+ */
 export function parseRunCommand(command: Command, argv: string[], env: NodeJS.ProcessEnv): { config: ParsedRunConfig; json: boolean } {
   const { values } = parseCommandArgs(command, argv, OPTIONS);
-  const brokers = values.brokers ?? env.KEYTRAIL_KAFKA_BROKERS;
+  const file = values.config === undefined ? {} : readConfigFile(values.config);
+  const brokerText = values.brokers ?? env.KEYTRAIL_KAFKA_BROKERS;
+  const brokers = brokerText === undefined || brokerText.trim() === '' ? undefined : parseBrokerList(brokerText);
   const partitions = toInteger(values.partitions ?? env.KEYTRAIL_PARTITIONS);
   const kafkaTuning = {
     clientId: env.KEYTRAIL_KAFKA_CLIENT_ID,
@@ -82,32 +90,40 @@ export function parseRunCommand(command: Command, argv: string[], env: NodeJS.Pr
     retries: toInteger(env.KEYTRAIL_KAFKA_RETRIES),
     replicationFactor: toInteger(env.KEYTRAIL_KAFKA_REPLICATION_FACTOR),
   };
+  const kafka = brokers !== undefined || file.kafka !== undefined;
   const stages = values.stages ?? env.KEYTRAIL_STAGES;
   const config = parseRunConfig({
-    dataDir: values['data-dir'] ?? env.KEYTRAIL_DATA_DIR,
-    origin: values.origin,
-    signerKeyFile: values['signer-key'] ?? env.KEYTRAIL_SIGNER_KEY_FILE,
-    inputs: values.input.map(parseInputSpec),
-    topics: { prefix: values['topic-prefix'] ?? env.KEYTRAIL_TOPIC_PREFIX ?? '' },
-    stages: stages === undefined ? undefined : stages.split(',').map((stage) => stage.trim()),
-    once: values.once,
-    kafka: brokers === undefined || brokers.trim() === '' ? undefined : { brokers: parseBrokerList(brokers), partitions, ...kafkaTuning },
-    embedded: brokers === undefined || brokers.trim() === '' ? { partitions } : undefined,
-    logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL,
-    export: readExportOptions(command, values),
+    ...file,
+    dataDir: values['data-dir'] ?? env.KEYTRAIL_DATA_DIR ?? file.dataDir,
+    origin: values.origin ?? file.origin,
+    signerKeyFile: values['signer-key'] ?? env.KEYTRAIL_SIGNER_KEY_FILE ?? file.signerKeyFile,
+    inputs: values.input.length > 0 ? values.input.map(parseInputSpec) : file.inputs,
+    topics: overlaySection(file.topics, { prefix: values['topic-prefix'] ?? env.KEYTRAIL_TOPIC_PREFIX }),
+    stages: stages === undefined ? file.stages : stages.split(',').map((stage) => stage.trim()),
+    once: values.once ?? file.once ?? false,
+    kafka: kafka ? overlaySection(file.kafka, { brokers, partitions, ...kafkaTuning }) : undefined,
+    embedded: kafka ? file.embedded : overlaySection(file.embedded, { partitions }),
+    logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL ?? file.logLevel,
+    export: readExportOptions(command, values, file.export),
   });
-  if (config.inputs.length > 0 && !config.stages.includes('ingest')) {
-    throw new KeytrailError('CLI_USAGE', `--input needs the ingest stage, but --stages is ${config.stages.join(',')}`);
-  }
   return { config, json: values.json };
 }
 
-/** The export section from --export-config and the --export-* flags (flags win); absent when neither is given. */
-function readExportOptions(command: Command, values: { 'export-to'?: string; 'export-config'?: string; 'export-every-entries'?: string; 'export-every-ms'?: string }): ExportConfigInput | undefined {
-  if (values['export-to'] === undefined && values['export-config'] === undefined) return undefined;
-  const file = values['export-config'] === undefined ? {} : readExportConfigFile(values['export-config']);
+/**
+ * The export section: the --config file's, or the --export-config file instead, with the --export-* flags over it;
+ * absent when none of them is given.
+ */
+function readExportOptions(
+  command: Command,
+  values: { 'export-to'?: string; 'export-config'?: string; 'export-every-entries'?: string; 'export-every-ms'?: string },
+  fromConfig: unknown,
+): unknown {
+  if (values['export-to'] === undefined && values['export-config'] === undefined && values['export-every-entries'] === undefined && values['export-every-ms'] === undefined) return fromConfig;
+  const base = values['export-config'] === undefined ? fromConfig : readExportConfigFile(values['export-config']);
+  if (base !== undefined && !isConfigObject(base)) return base;
+  const file = (base ?? {}) as ExportConfigInput;
   const every = (flag: 'export-every-entries' | 'export-every-ms'): number | undefined => (values[flag] === undefined ? undefined : parseNonNegativeInt(command, `--${flag}`, values[flag]));
-  return { ...file, to: values['export-to'] ?? file.to!, schedule: { ...file.schedule, everyEntries: every('export-every-entries') ?? file.schedule?.everyEntries, everyMs: every('export-every-ms') ?? file.schedule?.everyMs } };
+  return { ...file, to: values['export-to'] ?? file.to, schedule: overlaySection(file.schedule, { everyEntries: every('export-every-entries'), everyMs: every('export-every-ms') }) };
 }
 
 function toInteger(text: string | undefined): number | undefined {

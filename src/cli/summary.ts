@@ -1,4 +1,5 @@
-import type { BackfillSummary, RunSummary } from '../app.ts';
+import type { BackfillSummary, RunSummary, SourceSummary } from '../app.ts';
+import type { IngestCounts } from '../ingest/publisher.ts';
 import type { VerifyReport } from '../verify/report.ts';
 
 const KIND_ORDER = ['attributed', 'unattributed', 'unconfirmed', 'service', 'lifecycle', 'correction'] as const;
@@ -7,18 +8,8 @@ const KIND_ORDER = ['attributed', 'unattributed', 'unconfirmed', 'service', 'lif
 export function formatRunSummary(summary: BackfillSummary, verification?: VerifyReport): string {
   const lines: string[] = [];
   lines.push('events in');
-  for (const input of summary.inputs) {
-    const { counts } = input;
-    const extras = [
-      counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '',
-      counts.duplicates > 0 ? `${counts.duplicates} duplicates dropped` : '',
-      counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : '',
-      counts.merged > 0 ? `${counts.merged} merged into their pair` : '',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    lines.push(`  ${input.source.padEnd(5)} ${String(counts.published).padStart(6)} published  ${extras}`.trimEnd() + `   ${input.path}`);
-  }
+  for (const input of summary.inputs) lines.push(`  ${input.source.padEnd(5)} ${String(input.counts.published).padStart(6)} published  ${describeExtras(input.counts)}`.trimEnd() + `   ${input.path}`);
+  for (const source of summary.sources) lines.push(`  ${String(source.counts.published).padStart(12)} published  ${describeExtras(source.counts)}`.trimEnd() + `   ${describeSource(source)}`);
   lines.push('', 'records sealed');
   for (const kind of KIND_ORDER) {
     const count = summary.chain.kinds[kind] ?? 0;
@@ -32,10 +23,13 @@ export function formatRunSummary(summary: BackfillSummary, verification?: Verify
     lines.push(`      key ${call.keyId ?? '(none logged)'}`);
     lines.push(`      by  ${call.principal ?? '(unknown principal)'}${call.sourceIp === null ? '' : ` from ${call.sourceIp}`}`);
   }
-  const deadLettered = summary.inputs.reduce((total, input) => total + input.counts.deadLettered, 0) + summary.correlator.deadLettered + summary.sealer.deadLettered;
+  const deadLettered = [...summary.inputs, ...summary.sources].reduce((total, input) => total + input.counts.deadLettered, 0) + summary.correlator.deadLettered + summary.sealer.deadLettered;
   lines.push('', `dead-letter: ${deadLettered} input${deadLettered === 1 ? '' : 's'} kept with reason and raw bytes`);
   for (const input of summary.inputs) {
     for (const [code, count] of Object.entries(input.counts.deadLetterCodes)) lines.push(`  ${String(count).padStart(4)} ${code}  (${input.source})`);
+  }
+  for (const source of summary.sources) {
+    for (const [code, count] of Object.entries(source.counts.deadLetterCodes)) lines.push(`  ${String(count).padStart(4)} ${code}  (${source.name})`);
   }
   lines.push('', 'chain');
   lines.push(`  origin ${summary.origin}`);
@@ -62,6 +56,10 @@ export function formatStageSummary(summary: RunSummary): string {
     const { counts } = input;
     lines.push(`  ingest    ${input.source} ${counts.published} published, ${counts.deadLettered} to dead-letter, ${counts.filtered} skipped   ${input.path}`);
   }
+  for (const source of summary.sources) {
+    const { counts } = source;
+    lines.push(`  ingest    ${counts.published} published, ${counts.deadLettered} to dead-letter, ${counts.filtered} skipped   ${describeSource(source)}`);
+  }
   if (summary.correlator !== undefined) {
     const counts = summary.correlator;
     lines.push(`  correlate ${counts.kmsEvents} KMS + ${counts.appEvents} app events → ${counts.records} records, ${counts.duplicates} duplicates, ${counts.deadLettered} to dead-letter`);
@@ -72,4 +70,19 @@ export function formatStageSummary(summary: RunSummary): string {
   }
   if (summary.chain !== undefined) lines.push(`  chain     ${summary.origin} head ${summary.chain.headHex}`);
   return `${lines.join('\n')}\n`;
+}
+
+function describeExtras(counts: IngestCounts): string {
+  return [
+    counts.deadLettered > 0 ? `${counts.deadLettered} to dead-letter` : '',
+    counts.duplicates > 0 ? `${counts.duplicates} duplicates dropped` : '',
+    counts.filtered > 0 ? `${counts.filtered} not KMS, skipped` : '',
+    counts.merged > 0 ? `${counts.merged} merged into their pair` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function describeSource(source: SourceSummary): string {
+  return source.address === undefined ? source.name : `${source.name} (listened on ${source.address.host}:${source.address.port})`;
 }

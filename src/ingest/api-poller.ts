@@ -18,6 +18,8 @@ export interface ApiSource extends Omit<IngestSource, 'readFile'> {
   /** Identifies this source's cursor (e.g. `aws-lookup:eu-west-1`). */
   cursorName: string;
   fetchPage(cursor: string | undefined, signal?: AbortSignal): Promise<ApiPage>;
+  /** Releases a client the source opened itself (a gRPC channel); called once polling stopped. */
+  close?(): Promise<void>;
 }
 
 export interface PollOptions {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SecretRef } from '../secret.ts';
 
-/** `inputs.app.http`: the app event intake endpoint, `POST /v1/app-events`. */
+/** `sources.app.http`: the app event intake endpoint, `POST /v1/app-events`. */
 export const AppHttpIntakeConfig = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.int().min(0).max(65_535).default(8787),
@@ -12,7 +12,7 @@ export const AppHttpIntakeConfig = z.strictObject({
 });
 export type AppHttpIntakeConfig = z.input<typeof AppHttpIntakeConfig>;
 
-/** `inputs.app.topic`: app events that applications publish to a topic of their own. */
+/** `sources.app.topic`: app events that applications publish to a topic of their own. */
 export const AppTopicIntakeConfig = z.strictObject({
   topic: z.string().regex(/^[A-Za-z0-9._-]+$/, 'Kafka topic names allow letters, digits, ".", "_" and "-"'),
   group: z.string().min(1).default('keytrail-app-intake'),

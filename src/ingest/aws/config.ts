@@ -3,7 +3,7 @@ import { z } from 'zod';
 const MINUTE_MS = 60_000;
 
 /**
- * `inputs.aws.lookup`: poll CloudTrail LookupEvents for kms.amazonaws.com events in one account and Region.
+ * `sources.aws.lookup`: poll CloudTrail LookupEvents for kms.amazonaws.com events in one account and Region.
  * Credentials come from the AWS SDK's default chain (environment, shared config, instance role); none are
  * written in keytrail's configuration.
  */

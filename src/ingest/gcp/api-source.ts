@@ -62,6 +62,8 @@ export function createGcpLoggingSource(input: unknown, deps: GcpLoggingSourceDep
   const resourceNames = config.resourceNames ?? [`projects/${config.projectId}`];
   const cursorName = `gcp-logging:${resourceNames.join(',')}`;
   const logging = deps.logging ?? createLoggingClient(config);
+  // A client passed in belongs to the caller; one built here is closed with the source.
+  const close = deps.logging === undefined ? async (): Promise<void> => (logging.loggingService as unknown as { close(): Promise<void> }).close() : async (): Promise<void> => undefined;
   const decode = createEntryDecoder();
   const policy = { settleMs: config.settleMs, maxWindowMs: config.maxWindowMs };
   const stats: GcpLoggingSourceStats = { requests: 0, pages: 0, emptyPagesWithToken: 0, entries: 0, pageTokensRefused: 0 };
@@ -120,7 +122,7 @@ export function createGcpLoggingSource(input: unknown, deps: GcpLoggingSourceDep
     return { items, cursorAfter, caughtUp: false };
   };
 
-  return { name: 'gcp', namespace: 'gcp', stream: 'kms', cursorName, normalise: normaliseGcpEntry, fetchPage, stats };
+  return { name: 'gcp', namespace: 'gcp', stream: 'kms', cursorName, normalise: normaliseGcpEntry, fetchPage, stats, close };
 }
 
 function createLoggingClient(config: GcpLoggingInputConfig): Logging {

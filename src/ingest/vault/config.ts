@@ -12,7 +12,7 @@ const pairing = {
 };
 
 /**
- * `inputs.vault.file`: follow a file audit device's log like `tail -F`. The cursor (inode, byte offset and a
+ * `sources.vault.file`: follow a file audit device's log like `tail -F`. The cursor (inode, byte offset and a
  * hash of the file's first bytes) and the parked request entries are stored with each published batch.
  */
 export const VaultFileFollowConfig = z.strictObject({
@@ -27,7 +27,7 @@ export const VaultFileFollowConfig = z.strictObject({
 export type VaultFileFollowConfig = z.input<typeof VaultFileFollowConfig>;
 
 /**
- * `inputs.vault.socket`: listen for a socket audit device (`vault audit enable socket address=HOST:PORT
+ * `sources.vault.socket`: listen for a socket audit device (`vault audit enable socket address=HOST:PORT
  * socket_type=tcp`). Vault writes one JSON entry per line and blocks its requests while no device can write.
  */
 export const VaultSocketConfig = z.strictObject({
