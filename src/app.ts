@@ -149,7 +149,7 @@ async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: Topi
       onAssignment: (partitions) => log.info({ stage: 'correlate', partitions }, 'partitions assigned'),
       onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled'),
     });
-    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate });
+    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate, instanceId: config.instanceId });
     summary.correlator = correlator.counts;
     await correlator.run({ untilIdle: config.once, signal });
     if (config.once) await correlator.closeAll('end-of-input');

@@ -13,8 +13,10 @@ interface Assigned {
 describe('Kafka pipeline scaled out', () => {
   it('shares the events between two correlator processes, partition n of both topics on one of them, and seals every input once', { timeout: 240_000 }, async () => {
     const pipeline = createPipeline(tempDir(), inject('kafkaBrokers'));
-    const dirs = [join(pipeline.root, 'correlate-1'), join(pipeline.root, 'correlate-2')];
-    const correlators = dirs.map((dir) => streamStage(pipeline, 'correlate', dir));
+    // Both processes share one state directory, each under its own instance id, so a partition that moves between
+    // them in a rebalance (a slow heartbeat on a loaded machine) keeps its windows and applied offsets.
+    const shared = join(pipeline.root, 'correlate');
+    const correlators = ['correlator-1', 'correlator-2'].map((id) => streamStage(pipeline, 'correlate', shared, ['--instance-id', id]));
     const sealer = streamStage(pipeline, 'seal');
     // Both members hold half of the 4 partitions of each of the 2 events topics before any event arrives.
     const halves = (await Promise.all(correlators.map((correlator) => correlator.waitForLog((line: LogLine) => line.msg === 'partitions assigned' && (line as LogLine & Assigned).partitions.length === 4)))) as (LogLine & Assigned)[];
@@ -30,6 +32,6 @@ describe('Kafka pipeline scaled out', () => {
     for (const process of [sealer, ...correlators]) process.kill('SIGTERM');
     for (const process of [sealer, ...correlators]) expect((await process.exited).code).toBe(0);
 
-    expectEveryInputOnce(await finishAndReadChain(pipeline, dirs), pipeline);
+    expectEveryInputOnce(await finishAndReadChain(pipeline, [shared]), pipeline);
   });
 });

@@ -77,6 +77,7 @@ describe('keytrail run --config: the configuration file', () => {
         kafka: { brokers: ['file-broker:9092'], partitions: 8, clientId: 'from-file' },
         inputs: [{ source: 'aws', path: '/from/file/trail.json.gz' }],
         export: { to: '/from/file/worm', schedule: { everyMs: 60_000 } },
+        instanceId: 'from-file',
       }),
       'keytrail.json',
     );
@@ -84,8 +85,10 @@ describe('keytrail run --config: the configuration file', () => {
       KEYTRAIL_DATA_DIR: '/from/env',
       KEYTRAIL_PARTITIONS: '2',
       KEYTRAIL_KAFKA_CLIENT_ID: 'from-env',
+      KEYTRAIL_INSTANCE_ID: 'correlator-2',
     });
     expect(config).toMatchObject({
+      instanceId: 'correlator-2',
       dataDir: '/from/flag',
       origin: 'file.example/log',
       stages: ['ingest'],
@@ -95,7 +98,7 @@ describe('keytrail run --config: the configuration file', () => {
       inputs: [{ source: 'app', path: '/from/flag/events.ndjson' }],
       export: { to: '/from/file/worm', schedule: { everyMs: 60_000, everyEntries: 500 } },
     });
-    expect(parseRunCommand(runCommand, ['--config', path], { KEYTRAIL_DATA_DIR: '/from/env', KEYTRAIL_KAFKA_BROKERS: 'env-broker:9092' }).config).toMatchObject({ dataDir: '/from/env', kafka: { brokers: ['env-broker:9092'], partitions: 8 } });
+    expect(parseRunCommand(runCommand, ['--config', path], { KEYTRAIL_DATA_DIR: '/from/env', KEYTRAIL_KAFKA_BROKERS: 'env-broker:9092' }).config).toMatchObject({ dataDir: '/from/env', instanceId: 'from-file', kafka: { brokers: ['env-broker:9092'], partitions: 8 } });
   });
 
   it('refuses --once with the Vault follower and listeners, naming each, and exits 2', () => {
@@ -129,10 +132,10 @@ describe('keytrail run --config: the configuration file', () => {
         '  app: {http: {token: "s3cret-in-the-file"}}',
       ].join('\n'),
     );
-    const result = runCli(['run', '--config', path, '--partitions', 'four', '--stages', 'ingest,sort']);
+    const result = runCli(['run', '--config', path, '--partitions', 'four', '--stages', 'ingest,sort', '--instance-id', 'correlator 1']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^error CLI_CONFIG_INVALID: /);
-    const problems = ['correlate.idleTimeoutMs', 'sources.aws.lookup.[0].region', 'sources.azure.logs.[0].tokenFile: name the access token by reference', 'sources.vault: Unrecognized key: "flie"', 'sources.app.http.token', 'embedded.partitions', 'stages.[1]'];
+    const problems = ['correlate.idleTimeoutMs', 'sources.aws.lookup.[0].region', 'sources.azure.logs.[0].tokenFile: name the access token by reference', 'sources.vault: Unrecognized key: "flie"', 'sources.app.http.token', 'embedded.partitions', 'stages.[1]', 'instanceId: letters, digits and . _ : - only'];
     for (const problem of problems) expect(result.stderr).toContain(problem);
   });
 

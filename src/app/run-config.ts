@@ -42,6 +42,12 @@ const RunConfigShape = z.strictObject({
   embedded: EmbeddedBusConfig.default({ sessionTimeoutMs: 10_000 }),
   /** Logs go to stderr as JSON lines; by default warnings only for a backfill, info when streaming. */
   logLevel: z.enum(LOG_LEVELS).optional(),
+  /**
+   * This process's name in the correlator state. Correlator processes on one host may share one data directory
+   * (one correlate.db), each with its own instance id, so a partition that moves between them in a rebalance keeps
+   * its open windows and its applied offsets; a restarted process should keep its id.
+   */
+  instanceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only').default('correlator'),
   /** Join windows, heuristic opt-in, idle timer and the open-window cap (src/correlate/config.ts). */
   correlate: CorrelateConfig.prefault({}),
   /** Checkpoint cadence, heartbeat and signer keys (src/seal/config.ts). */

@@ -23,6 +23,7 @@ const OPTIONS = {
   'signer-key': { type: 'string' },
   'topic-prefix': { type: 'string' },
   'log-level': { type: 'string' },
+  'instance-id': { type: 'string' },
   'export-to': { type: 'string' },
   'export-config': { type: 'string' },
   'export-every-entries': { type: 'string' },
@@ -43,6 +44,7 @@ export const RUN_ENVIRONMENT = [
   'KEYTRAIL_TOPIC_PREFIX',
   'KEYTRAIL_SIGNER_KEY_FILE',
   'KEYTRAIL_LOG_LEVEL',
+  'KEYTRAIL_INSTANCE_ID',
 ] as const;
 
 /**
@@ -54,7 +56,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline (or some stages) over Kafka or the embedded bus, with its sources; --once backfills and exits',
   usage:
-    'keytrail run [--config FILE] --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
+    'keytrail run [--config FILE] --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--instance-id ID] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
   async run(argv, io) {
     const { config, json } = parseRunCommand(this, argv, io.env);
     const controller = new AbortController();
@@ -104,6 +106,7 @@ export function parseRunCommand(command: Command, argv: string[], env: NodeJS.Pr
     kafka: kafka ? overlaySection(file.kafka, { brokers, partitions, ...kafkaTuning }) : undefined,
     embedded: kafka ? file.embedded : overlaySection(file.embedded, { partitions }),
     logLevel: values['log-level'] ?? env.KEYTRAIL_LOG_LEVEL ?? file.logLevel,
+    instanceId: values['instance-id'] ?? env.KEYTRAIL_INSTANCE_ID ?? file.instanceId,
     export: readExportOptions(command, values, file.export),
   });
   return { config, json: values.json };

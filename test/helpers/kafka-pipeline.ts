@@ -37,8 +37,8 @@ export function ingestPart(pipeline: Pipeline, part: number): Promise<unknown> {
   return runKeytrail(stageArgs(pipeline, 'ingest', { extra: ['--once', '--input', `aws:${files.aws}`, '--input', `app:${files.app}`] }), PIPELINE_ENV);
 }
 
-export function streamStage(pipeline: Pipeline, stage: 'correlate' | 'seal', dataDir?: string): KeytrailProcess {
-  return startKeytrail(stageArgs(pipeline, stage, { dataDir }), PIPELINE_ENV);
+export function streamStage(pipeline: Pipeline, stage: 'correlate' | 'seal', dataDir?: string, extra: string[] = []): KeytrailProcess {
+  return startKeytrail(stageArgs(pipeline, stage, { dataDir, extra }), PIPELINE_ENV);
 }
 
 export const isBatchOf = (stage: string) => (line: LogLine) => line.msg === 'batch handled' && line.stage === stage;
