@@ -9,7 +9,7 @@ import { parseTime } from './options.ts';
 export const queryCommand: Command = {
   name: 'query',
   summary: 'list sealed records by user, KMS key, kind and event time, with their seq and chain hash',
-  usage: 'keytrail query --data-dir DIR [--user ID] [--key KMS_KEY] [--kind KIND] [--since RFC3339] [--until RFC3339] [--json]',
+  usage: 'keytrail query --data-dir DIR [--user ID] [--key KMS_KEY] [--kind KIND] [--since RFC3339] [--until RFC3339] [--scan] [--json]',
   async run(argv, io) {
     const { values } = parseCommandArgs(this, argv, {
       'data-dir': { type: 'string' },
@@ -18,6 +18,7 @@ export const queryCommand: Command = {
       kind: { type: 'string' },
       since: { type: 'string' },
       until: { type: 'string' },
+      scan: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     });
     if (values['data-dir'] === undefined) throw usageError(this, '--data-dir is required');
@@ -33,7 +34,7 @@ export const queryCommand: Command = {
     let count = 0;
     withChainReader(values['data-dir'], (reader) => {
       if (!values.json) io.stdout(`${TABLE_HEADER}\n`);
-      for (const result of querySealedRecords(reader, filter)) {
+      for (const result of querySealedRecords(reader, filter, values.scan ? undefined : reader.index)) {
         count += 1;
         io.stdout(values.json ? `${JSON.stringify(result)}\n` : `${formatRow(result)}\n`);
       }

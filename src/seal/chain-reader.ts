@@ -3,6 +3,7 @@ import { KeytrailError } from '../core/errors.ts';
 import type { ChainEntry, ChainReader, StoredCheckpoint } from '../core/ports.ts';
 import { perfectSubtrees, requireNode, rootAt, type NodeReader } from './merkle-tree.ts';
 import { buildConsistencyProof, buildInclusionProof } from './proofs.ts';
+import { prepareIndexReader, type IndexReader } from './record-index.ts';
 import { guardStore, openChainDatabase } from './store-db.ts';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -75,16 +76,23 @@ export function createChainReader(origin: string, queries: ChainQueries, nodes: 
   };
 }
 
+export interface SealedLogReader extends ChainReader {
+  /** The query index (record-index.ts), when chain.db has one. */
+  readonly index: IndexReader | undefined;
+  close(): void;
+}
+
 /**
  * A read-only ChainReader on chain.db, safe beside a running sealer (WAL readers never block it).
  * It answers from the committed state at each call.
  */
-export function openChainReader(path: string): ChainReader & { close(): void } {
+export function openChainReader(path: string): SealedLogReader {
   const db = openChainDatabase(path, 'read');
   const origin = guardStore(() => db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'origin'").get()?.value, `reading ${path}`);
   if (origin === undefined) {
     db.close();
     throw new KeytrailError('SEAL_STORE_CORRUPT', `${path} has no origin in its meta table; it is not a keytrail chain store`);
   }
-  return { ...createChainReader(origin, prepareChainQueries(db)), close: () => db.close() };
+  const index = guardStore(() => prepareIndexReader(db), `reading the query index of ${path}`);
+  return { ...createChainReader(origin, prepareChainQueries(db)), index, close: () => db.close() };
 }

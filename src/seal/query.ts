@@ -1,16 +1,9 @@
-import type { ChainReader } from '../core/ports.ts';
+import type { ChainEntry, ChainReader } from '../core/ports.ts';
 import type { Entry } from '../core/schemas/entry.ts';
-import type { AttributedRecord, RecordKind } from '../core/schemas/record.ts';
+import type { AttributedRecord } from '../core/schemas/record.ts';
+import { indexRow, matchesFilter, type IndexReader, type RecordFilter } from './record-index.ts';
 
-export interface RecordFilter {
-  userId?: string;
-  /** A KMS key as the provider or the application names it (ARN, alias, resource name). */
-  keyId?: string;
-  kind?: RecordKind;
-  /** Event time bounds: since inclusive, until exclusive. */
-  since?: Date;
-  until?: Date;
-}
+export type { RecordFilter } from './record-index.ts';
 
 export interface SealedRecord {
   seq: number;
@@ -18,23 +11,39 @@ export interface SealedRecord {
   record: AttributedRecord;
 }
 
+const PAGE = 1000;
+
 /**
- * Sealed records matching `filter`, in seq order, streamed from the chain store. The filter reads the
- * record inside each entry; the seq and chain hash let a reader prove each result (keytrail prove).
+ * Sealed records matching `filter`, in seq order, streamed from the chain store; the seq and chain hash
+ * let a reader prove each result (keytrail prove). With an index, only the entries it names are read,
+ * then the entries past the index (a store sealed before it had one); without one, or with no filter,
+ * every entry is read. Either way each result is checked against its own entry bytes.
  */
-export function* querySealedRecords(reader: ChainReader, filter: RecordFilter): Generator<SealedRecord> {
-  for (const row of reader.entries(0)) {
-    const { record } = JSON.parse(row.bytes.toString('utf8')) as Entry;
-    if (matches(record, filter)) yield { seq: row.seq, hash: row.hash.toString('hex'), record };
+export function* querySealedRecords(reader: ChainReader, filter: RecordFilter, index?: IndexReader): Generator<SealedRecord> {
+  const filtered = Object.values(filter).some((value) => value !== undefined);
+  let scanFrom = 0;
+  if (index !== undefined && filtered) {
+    // Entries sealed while the query runs are read by the scan below, not through the index.
+    scanFrom = index.coveredSize();
+    for (let after = -1; ; ) {
+      const seqs = index.candidates(filter, after, PAGE).filter((seq) => seq < scanFrom);
+      for (const seq of seqs) {
+        for (const row of reader.entries(seq, seq + 1)) {
+          const found = check(row, filter);
+          if (found !== undefined) yield found;
+        }
+      }
+      if (seqs.length < PAGE) break;
+      after = seqs.at(-1)!;
+    }
+  }
+  for (const row of reader.entries(scanFrom)) {
+    const found = check(row, filter);
+    if (found !== undefined) yield found;
   }
 }
 
-function matches(record: AttributedRecord, filter: RecordFilter): boolean {
-  if (filter.kind !== undefined && record.kind !== filter.kind) return false;
-  if (filter.userId !== undefined && record.user?.id !== filter.userId) return false;
-  if (filter.keyId !== undefined && ![record.keyId, record.kmsEvent?.keyId, record.appEvent?.event.keyId].includes(filter.keyId)) return false;
-  const time = Date.parse(record.eventTime);
-  if (filter.since !== undefined && time < filter.since.getTime()) return false;
-  if (filter.until !== undefined && time >= filter.until.getTime()) return false;
-  return true;
+function check(row: ChainEntry, filter: RecordFilter): SealedRecord | undefined {
+  const { record } = JSON.parse(row.bytes.toString('utf8')) as Entry;
+  return matchesFilter(indexRow(record), filter) ? { seq: row.seq, hash: row.hash.toString('hex'), record } : undefined;
 }

@@ -10,6 +10,7 @@ import { buildEntry } from './chain.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import type { SealerConfig } from './config.ts';
 import { nodesForAppend, rootAt } from './merkle-tree.ts';
+import { indexRow } from './record-index.ts';
 import type { NoteSigner } from './signer.ts';
 import type { ChainStore } from './store.ts';
 
@@ -74,7 +75,7 @@ export function createSealCore(deps: SealCoreDeps): SealCore {
     const completed = fillCorrectedSeq(record, sealedNow, store);
     const seq = store.head().size;
     const sealed = buildEntry(store.origin, store.head(), sealedAt, completed);
-    store.appendEntry({ seq, recordId: record.id, hash: Buffer.from(sealed.hashHex, 'hex'), bytes: sealed.bytes }, nodesForAppend(seq, hashLeaf(sealed.bytes), store.nodes));
+    store.appendEntry({ seq, recordId: record.id, hash: Buffer.from(sealed.hashHex, 'hex'), bytes: sealed.bytes, index: indexRow(completed) }, nodesForAppend(seq, hashLeaf(sealed.bytes), store.nodes));
     sealedNow.set(record.id, seq);
     if (seq + 1 - last.size >= config.checkpointEveryEntries) writeCheckpoint(sealedAt);
   }

@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, record_id BLOB NOT 
 CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (id INTEGER PRIMARY KEY, size INTEGER NOT NULL, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS consumer_offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset TEXT NOT NULL, PRIMARY KEY (topic, partition)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS record_index (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, user_id TEXT, event_time_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS record_index_user ON record_index (user_id, seq) WHERE user_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS record_keys (key_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key_id, seq)) WITHOUT ROWID;
 `;
 
 /** Opens chain.db: read-write with WAL and synchronous=FULL, or read-only beside a running sealer. */

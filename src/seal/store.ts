@@ -4,6 +4,7 @@ import type { ChainReader } from '../core/ports.ts';
 import { EMPTY_HEAD, type ChainHead } from './chain.ts';
 import { createChainReader, prepareChainQueries } from './chain-reader.ts';
 import type { NodeReader, StoredNode } from './merkle-tree.ts';
+import { backfillIndex, prepareIndexWriter, type IndexRow } from './record-index.ts';
 import { guardStore, openChainDatabase } from './store-db.ts';
 
 export interface NewEntry {
@@ -11,6 +12,8 @@ export interface NewEntry {
   recordId: string;
   hash: Buffer;
   bytes: Buffer;
+  /** What `keytrail query` filters on, stored with the entry (record-index.ts). */
+  index: IndexRow;
 }
 
 export interface StoredOffset {
@@ -42,6 +45,8 @@ export function openChainStore(path: string, origin: string): ChainStore {
   const db = openChainDatabase(path, 'write');
   checkOrigin(db, path, origin);
   const queries = prepareChainQueries(db);
+  const index = prepareIndexWriter(db);
+  guardStore(() => backfillIndex(db, index), `indexing the entries of ${path} for keytrail query`);
   const statements = {
     lastHash: db.prepare<[], { seq: number; hash: Buffer }>('SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1'),
     insertEntry: db.prepare('INSERT INTO entries (seq, record_id, hash, bytes) VALUES (?, ?, ?, ?)'),
@@ -84,6 +89,7 @@ export function openChainStore(path: string, origin: string): ChainStore {
     appendEntry(entry, created) {
       if (entry.seq !== head.size) throw new KeytrailError('SEAL_STORE_CORRUPT', `append of seq ${entry.seq} when the head is at ${head.size}`);
       statements.insertEntry.run(entry.seq, Buffer.from(entry.recordId, 'hex'), entry.hash, entry.bytes);
+      index.add(entry.seq, entry.index);
       for (const node of created) {
         statements.insertNode.run(node.level, node.index, node.hash);
         edge.delete(`${node.level}:${node.index - 2}`);
