@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { ingestInputFiles, startSources, summariseSources, type InputSummary, type SourceSummary } from './app/ingest-stage.ts';
 import { openBus } from './app/open-bus.ts';
+import { acquireStageLocks, defaultInstanceId } from './app/process-lock.ts';
 import { runUntilStopped } from './app/run-until-stopped.ts';
 import { parseRunConfig, type ParsedRunConfig, type RunConfig, type Stage } from './app/run-config.ts';
 import { loadOrCreateSignerKey } from './app/signer-key.ts';
@@ -71,10 +72,21 @@ interface Signing {
  */
 export async function runPipeline(input: RunConfig, options: RunOptions = {}): Promise<RunSummary> {
   const config = parseRunConfig(input);
-  const clock = options.clock ?? systemClock;
-  const env = options.env ?? process.env;
   const log = options.log ?? pino({ level: config.logLevel ?? (config.once ? 'warn' : 'info'), base: { name: 'keytrail' } }, pino.destination({ fd: 2, sync: true }));
   mkdirSync(config.dataDir, { recursive: true });
+  // Before anything is read or written: a second sealer, or a correlator with the same id, stops here.
+  const instanceId = config.instanceId ?? defaultInstanceId();
+  const locks = acquireStageLocks(config.dataDir, config.stages, instanceId);
+  try {
+    return await runStages(config, instanceId, options, log);
+  } finally {
+    for (const lock of locks) lock.release();
+  }
+}
+
+async function runStages(config: ParsedRunConfig, instanceId: string, options: RunOptions, log: Logger): Promise<RunSummary> {
+  const clock = options.clock ?? systemClock;
+  const env = options.env ?? process.env;
   const runs = (stage: Stage): boolean => config.stages.includes(stage);
   const signing = runs('seal') ? loadSigning(config, env) : undefined;
   const topics = createTopicNames(config.topics);
@@ -86,7 +98,7 @@ export async function runPipeline(input: RunConfig, options: RunOptions = {}): P
     const ingest = ingestState === undefined ? undefined : { bus: opened.bus, topics, clock, state: ingestState, env };
     if (ingest !== undefined) summary.inputs = await ingestInputFiles(config.inputs, ingest, log);
     const sources = ingest === undefined ? undefined : await startSources(config.sources, ingest, config.once ? 'backfill' : 'stream', log);
-    const correlate = (signal: AbortSignal | undefined): Promise<void> => runCorrelateStage(config, opened.bus, topics, clock, log, signal, summary);
+    const correlate = (signal: AbortSignal | undefined): Promise<void> => runCorrelateStage(config, instanceId, opened.bus, topics, clock, log, signal, summary);
     const seal = (signal: AbortSignal | undefined): Promise<void> => runSealStage(config, opened.bus, topics, clock, log, signal, signing!, summary, env);
     if (config.once) {
       // A backfill: the API sources read until caught up, then the correlator drains and closes every window, then
@@ -141,7 +153,7 @@ function loadSigning(config: ParsedRunConfig, env: NodeJS.ProcessEnv): Signing {
   return signing;
 }
 
-async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: TopicNames, clock: Clock, log: Logger, signal: AbortSignal | undefined, summary: RunSummary): Promise<void> {
+async function runCorrelateStage(config: ParsedRunConfig, instanceId: string, bus: Bus, topics: TopicNames, clock: Clock, log: Logger, signal: AbortSignal | undefined, summary: RunSummary): Promise<void> {
   const state = openJoinState(dataDirPath(config.dataDir, 'correlator'));
   try {
     const stageBus = createStageBus(bus, {
@@ -149,7 +161,7 @@ async function runCorrelateStage(config: ParsedRunConfig, bus: Bus, topics: Topi
       onAssignment: (partitions) => log.info({ stage: 'correlate', partitions }, 'partitions assigned'),
       onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled'),
     });
-    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate, instanceId: config.instanceId });
+    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate, instanceId });
     summary.correlator = correlator.counts;
     await correlator.run({ untilIdle: config.once, signal });
     if (config.once) await correlator.closeAll('end-of-input');

@@ -61,4 +61,29 @@ describe('keytrail run', () => {
     expect(summary.sealer.sealed).toBe(backfill.chain.size - streamed);
     expect(summary.sealer.duplicates).toBe(0);
   });
+
+  it('refuses a second sealer on one data directory and a second correlator with the same instance id, and lets go when the holder is killed', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const first = startKeytrail(['run', '--data-dir', dataDir, '--stages', 'correlate,seal', '--instance-id', 'c-1', '--log-level', 'info']);
+    await first.waitForLog((line) => line.msg === 'run started');
+    const sealer = runCli(['run', '--data-dir', dataDir, '--stages', 'seal', '--log-level', 'silent']);
+    expect(sealer.status).toBe(2);
+    expect(sealer.stderr).toMatch(/^error CLI_LOCKED: the sealer of .* is already running in another process \(it holds .*seal\.lock\); run one seal process per chain\n/);
+    const twin = runCli(['run', '--data-dir', dataDir, '--stages', 'correlate', '--instance-id', 'c-1', '--log-level', 'silent']);
+    expect(twin.status).toBe(2);
+    expect(twin.stderr).toMatch(/^error CLI_LOCKED: the correlator instance c-1 is already running .*correlate\.c-1\.lock.*its own --instance-id\n/);
+
+    // Another instance id shares the state beside it.
+    const second = startKeytrail(['run', '--data-dir', dataDir, '--stages', 'correlate', '--instance-id', 'c-2', '--log-level', 'info']);
+    await second.waitForLog((line) => line.msg === 'run started');
+    second.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+
+    // The operating system drops the locks of a killed process.
+    first.kill('SIGKILL');
+    await first.exited;
+    const after = runCli(['run', '--once', '--json', '--data-dir', dataDir, '--stages', 'correlate,seal', '--instance-id', 'c-1', '--log-level', 'silent']);
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
+  });
 });

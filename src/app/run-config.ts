@@ -45,9 +45,9 @@ const RunConfigShape = z.strictObject({
   /**
    * This process's name in the correlator state. Correlator processes on one host may share one data directory
    * (one correlate.db), each with its own instance id, so a partition that moves between them in a rebalance keeps
-   * its open windows and its applied offsets; a restarted process should keep its id.
+   * its open windows and its applied offsets; a restarted process should keep its id. Default: the host name.
    */
-  instanceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only').default('correlator'),
+  instanceId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - only').optional(),
   /** Join windows, heuristic opt-in, idle timer and the open-window cap (src/correlate/config.ts). */
   correlate: CorrelateConfig.prefault({}),
   /** Checkpoint cadence, heartbeat and signer keys (src/seal/config.ts). */
