@@ -11,7 +11,7 @@ import { createTopicNames } from './bus/topics.ts';
 import { dataDirPath } from './core/data-dir.ts';
 import type { Bus, Clock, TopicNames } from './core/ports.ts';
 import { systemClock } from './core/ports.ts';
-import { createCorrelator, type CorrelatorCounts } from './correlate/correlator.ts';
+import { createCorrelator, type CorrelatorCounts, type StateGap } from './correlate/correlator.ts';
 import { openJoinState } from './correlate/state.ts';
 import type { RunningInputs } from './ingest/continuous.ts';
 import { openIngestState } from './ingest/state.ts';
@@ -161,7 +161,12 @@ async function runCorrelateStage(config: ParsedRunConfig, instanceId: string, bu
       onAssignment: (partitions) => log.info({ stage: 'correlate', partitions }, 'partitions assigned'),
       onBatch: (batch) => log.debug({ stage: 'correlate', messages: batch.length, counts: correlator.counts }, 'batch handled'),
     });
-    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate, instanceId });
+    const onStateGap = (gap: StateGap): void => {
+      const since = gap.expected === null ? 'this state never saw the partition' : `this state expected offset ${gap.expected}`;
+      const message = `${gap.topic} partition ${gap.partition} resumed at offset ${gap.received} but ${since}: give correlators that share partitions one data directory (README, Kafka)`;
+      log.warn({ stage: 'correlate', code: 'CORRELATE_STATE_GAP', ...gap }, message);
+    };
+    const correlator = createCorrelator({ bus: stageBus, topics, state, clock, config: config.correlate, instanceId, onStateGap });
     summary.correlator = correlator.counts;
     await correlator.run({ untilIdle: config.once, signal });
     if (config.once) await correlator.closeAll('end-of-input');

@@ -86,4 +86,24 @@ describe('keytrail run', () => {
     expect(after.stderr).toBe('');
     expect(after.status).toBe(0);
   });
+
+  it('warns with CORRELATE_STATE_GAP when a correlator with another data directory resumes a partition', () => {
+    const kafka = ['--brokers', inject('kafkaBrokers'), '--topic-prefix', `g${randomUUID().slice(0, 8)}.`, '--partitions', '1', '--log-level', 'warn'];
+    const ingest = join(tempDir(), 'ingest');
+    const demoApp = listDemoInputs().find((input) => input.source === 'app')!.path;
+    expect(runCli(['run', '--once', '--stages', 'ingest', '--data-dir', ingest, ...kafka, '--input', `app:${demoApp}`]).status).toBe(0);
+    const first = runCli(['run', '--once', '--stages', 'correlate', '--data-dir', join(tempDir(), 'correlate-1'), ...kafka]);
+    expect(first.status).toBe(0);
+    expect(first.stderr).not.toContain('CORRELATE_STATE_GAP');
+    // More app events on the same partition, then a correlator whose state never saw the first ones.
+    expect(runCli(['run', '--once', '--stages', 'ingest', '--data-dir', ingest, ...kafka, '--input', 'app:fixtures/app/app-events.ndjson']).status).toBe(0);
+    const second = runCli(['run', '--once', '--stages', 'correlate', '--data-dir', join(tempDir(), 'correlate-2'), ...kafka]);
+    expect(second.status).toBe(0);
+    const warnings = second.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as { code?: string; msg: string; expected?: unknown });
+    const gaps = warnings.filter((line) => line.code === 'CORRELATE_STATE_GAP');
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]!.expected).toBeNull();
+    expect(gaps[0]!.msg).toMatch(/partition 0 resumed at offset [1-9]\d* but this state never saw the partition: give correlators that share partitions one data directory/);
+    expect(second.stdout).toMatch(/correlate .*, 1 offset gap \(CORRELATE_STATE_GAP\)/);
+  });
 });

@@ -62,7 +62,8 @@ export function formatStageSummary(summary: RunSummary): string {
   }
   if (summary.correlator !== undefined) {
     const counts = summary.correlator;
-    lines.push(`  correlate ${counts.kmsEvents} KMS + ${counts.appEvents} app events → ${counts.records} records, ${counts.duplicates} duplicates, ${counts.deadLettered} to dead-letter`);
+    const gaps = counts.stateGaps > 0 ? `, ${counts.stateGaps} offset gap${counts.stateGaps === 1 ? '' : 's'} (CORRELATE_STATE_GAP)` : '';
+    lines.push(`  correlate ${counts.kmsEvents} KMS + ${counts.appEvents} app events → ${counts.records} records, ${counts.duplicates} duplicates, ${counts.deadLettered} to dead-letter${gaps}`);
   }
   if (summary.sealer !== undefined) {
     const counts = summary.sealer;

@@ -29,6 +29,21 @@ export interface CorrelatorDeps {
    * instance keeps its name, so it publishes what it had committed but not yet published.
    */
   instanceId?: string;
+  /** Told of every offset gap (see StateGap), after the batch that showed it is durable. */
+  onStateGap?: (gap: StateGap) => void;
+}
+
+/**
+ * A partition whose next message is past the offset this state expected: messages in between were applied
+ * by a correlator with another state file (or removed by the topic's retention), so windows they opened are
+ * not here. With one shared state, offsets only ever repeat (replays), never jump.
+ */
+export interface StateGap {
+  topic: string;
+  partition: number;
+  /** The next offset this state expected; null when it has never seen the partition. */
+  expected: string | null;
+  received: string;
 }
 
 export interface CorrelatorCounts extends JoinCounts {
@@ -37,6 +52,8 @@ export interface CorrelatorCounts extends JoinCounts {
   records: number;
   deadLettered: number;
   kinds: Partial<Record<RecordKind, number>>;
+  /** Offset gaps seen (StateGap): each means events this instance never saw may hold partners of its windows. */
+  stateGaps: number;
 }
 
 export interface Correlator {
@@ -58,7 +75,7 @@ export interface Correlator {
  */
 export function createCorrelator(deps: CorrelatorDeps): Correlator {
   const config = deps.config ?? parseCorrelateConfig({});
-  const counts: CorrelatorCounts = { ...emptyJoinCounts(), kmsEvents: 0, appEvents: 0, records: 0, deadLettered: 0, kinds: {} };
+  const counts: CorrelatorCounts = { ...emptyJoinCounts(), kmsEvents: 0, appEvents: 0, records: 0, deadLettered: 0, kinds: {}, stateGaps: 0 };
   const latenessMs = (side: 'kms' | 'app', provider: KmsEvent['provider']): number =>
     side === 'app' ? config.appAllowedLatenessMs : config.providers[provider].allowedLatenessMs;
   const owner = deps.instanceId ?? 'correlator';
@@ -114,17 +131,20 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
     for (const record of records) counts.kinds[record.kind] = (counts.kinds[record.kind] ?? 0) + 1;
   }
 
-  function handleBatch(batch: readonly BusMessage[]): Promise<void> {
-    return step((ctx, deadLetters) => {
+  async function handleBatch(batch: readonly BusMessage[]): Promise<void> {
+    const gaps: StateGap[] = [];
+    await step((ctx, deadLetters) => {
       const offsets = deps.state.loadOffsets();
       const moved = new Map<string, { topic: string; partition: number; next: bigint }>();
       for (const message of batch) {
         const key = offsetKey(message.topic, message.partition);
         const offset = BigInt(message.offset);
-        if (offset < (offsets.get(key) ?? 0n)) {
+        const expected = offsets.get(key);
+        if (offset < (expected ?? 0n)) {
           counts.replayed += 1;
           continue;
         }
+        if (offset > (expected ?? 0n)) gaps.push({ topic: message.topic, partition: message.partition, expected: expected === undefined ? null : String(expected), received: message.offset });
         const problem = applyMessage(ctx, message);
         if (problem !== undefined) {
           const letter = buildDeadLetter(problem, message.value, { stage: 'correlate', source: message.topic, position: `${message.partition}:${message.offset}` }, deps.clock.now());
@@ -135,6 +155,8 @@ export function createCorrelator(deps: CorrelatorDeps): Correlator {
       }
       for (const position of moved.values()) deps.state.saveOffset(position.topic, position.partition, position.next);
     });
+    counts.stateGaps += gaps.length;
+    for (const gap of gaps) deps.onStateGap?.(gap);
   }
 
   /** Returns the error to dead-letter the message with, if any. */

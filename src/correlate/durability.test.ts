@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createSqliteBus } from '../bus/sqlite-bus.ts';
+import { createTopicNames } from '../bus/topics.ts';
 import type { Bus, Clock } from '../core/ports.ts';
 import { appEvent, createHarness, kmsEvent, T0, type Harness } from '../../test/helpers/correlate-harness.ts';
 import { useTempDirs } from '../../test/helpers/temp-dir.ts';
+import { parseCorrelateConfig } from './config.ts';
+import { createCorrelator, type StateGap } from './correlator.ts';
+import { openJoinState } from './state.ts';
 
 const tempDir = useTempDirs();
 const open: Harness[] = [];
@@ -105,5 +109,40 @@ describe('correlator: bounded windows', () => {
     expect(h.correlator.counts.capacityClosed).toBe(1);
     await h.feed(appEvent(0.5, { kmsRequestId: oldest.joinKeys.requestId }));
     expect((await h.records()).map((record) => `${record.kind}/${record.reason ?? '-'}`)).toEqual(['unattributed/capacity', 'correction/late-partner']);
+  });
+
+  it('reports an offset gap when a correlator with another state file applied the messages in between', async () => {
+    const h = harness();
+    await h.feed(kmsEvent(0));
+    const topics = createTopicNames();
+    const other = openJoinState(join(tempDir(), 'correlate.db'));
+    try {
+      const seen: { a: StateGap[]; b: StateGap[] } = { a: [], b: [] };
+      const correlatorOn = (state: typeof other, gaps: StateGap[]) => createCorrelator({ bus: h.bus, topics, state, clock: h.clock, config: parseCorrelateConfig(CONFIG), onStateGap: (gap) => gaps.push(gap) });
+      // The partition moves to an instance with its own state: it starts at offset 1, never having seen 0.
+      const b = correlatorOn(other, seen.b);
+      await h.publish(kmsEvent(1));
+      await b.run({ untilIdle: true });
+      expect(seen.b).toEqual([{ topic: topics.kmsEvents, partition: 0, expected: null, received: '1' }]);
+      // It moves back: the first state expected offset 1 and gets 2.
+      const a = correlatorOn(h.state, seen.a);
+      await h.publish(kmsEvent(2));
+      await a.run({ untilIdle: true });
+      await h.publish(kmsEvent(3));
+      await a.run({ untilIdle: true });
+      expect(seen.a).toEqual([{ topic: topics.kmsEvents, partition: 0, expected: '1', received: '2' }]);
+      expect(a.counts).toMatchObject({ stateGaps: 1, kmsEvents: 2, replayed: 0 });
+      expect(b.counts.stateGaps).toBe(1);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('sees no gap when instances share one state file, only replays', async () => {
+    const h = harness();
+    await h.feed(kmsEvent(0), kmsEvent(1));
+    h.restart();
+    await h.feed(kmsEvent(2));
+    expect(h.correlator.counts).toMatchObject({ stateGaps: 0, kmsEvents: 1 });
   });
 });
