@@ -124,6 +124,17 @@ describe('CloudTrail LookupEvents through @aws-sdk/client-cloudtrail', () => {
     expect(await readKmsEvents(env)).toHaveLength(records.length);
   });
 
+  it('never gives up with maxAttempts 0: twelve throttled answers in a row, waits capped at maxDelayMs', async () => {
+    const records = accountRecords();
+    server.deliver(records.map((record) => ({ record })));
+    server.failNext('throttle', 12);
+    const { env, poll } = start();
+    const counts = await poll({ baseDelayMs: 500, maxDelayMs: 8000, maxAttempts: 0 });
+    expect(counts.published).toBe(records.length);
+    expect(backoffWaits).toEqual([500, 1000, 2000, 4000, ...Array.from({ length: 8 }, () => 8000)]);
+    expect(await readKmsEvents(env)).toHaveLength(records.length);
+  });
+
   it('stops on an error page mid-way and resumes from the stored cursor without loss or duplication', async () => {
     const records = accountRecords();
     server.deliver(records.map((record) => ({ record })));

@@ -133,4 +133,24 @@ describe('keytrail run --config with long-running sources (real CLI processes)',
     expect(exit.stderr).toMatch(/\nerror INGEST_AWS_API_REJECTED: .*AccessDeniedException/);
     expect(exit.stderr).toContain('"msg":"stage stopped"');
   });
+
+  it('logs every retry of a throttled CloudTrail poll as a warning, and stops after the configured attempts', async () => {
+    server = await startCloudTrailServer();
+    server.failNext('throttle', 100);
+    const directory = tempDir();
+    const configPath = join(directory, 'keytrail.json');
+    const retry = { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 4 };
+    writeFileSync(configPath, JSON.stringify({ dataDir: join(directory, 'data'), sources: { aws: { lookup: [{ region: 'eu-west-1', endpoint: server.endpoint, minRequestIntervalMs: 0, retry }] } } }));
+    const run = startKeytrail(['run', '--config', configPath], AWS_ENV);
+    const exit = await run.exited;
+    const retries = exit.stderr
+      .split('\n')
+      .filter((line) => line.includes('retrying in'))
+      .map((line) => JSON.parse(line) as { level: number; code: string; failures: number; delayMs: number; source: string });
+    expect(retries.map(({ level, code, failures, delayMs, source }) => ({ level, code, failures, delayMs, source }))).toEqual(
+      [20, 40, 50].map((delayMs, index) => ({ level: 40, code: 'INGEST_AWS_THROTTLED', failures: index + 1, delayMs, source: 'aws-lookup:eu-west-1' })),
+    );
+    expect(exit.stderr).toMatch(/\nerror INGEST_AWS_THROTTLED: /);
+    expect(exit.code).toBe(3);
+  });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
+import { ApiRetryConfig } from './api-retry.ts';
 import type { ReadItem } from './read-json.ts';
 import { createBatchPublisher, emptyCounts, type IngestCounts, type IngestDeps } from './publisher.ts';
 import type { IngestSource } from './source.ts';
@@ -27,15 +28,24 @@ export interface PollOptions {
   untilCaughtUp: boolean;
   signal?: AbortSignal;
   pollIntervalMs?: number;
-  /** Backoff for retriable failures: base delay doubling up to maxDelayMs, at most maxAttempts in a row. */
-  retry?: { baseDelayMs: number; maxDelayMs: number; maxAttempts: number };
+  /** Backoff for retriable failures (ApiRetryConfig); the defaults when absent. */
+  retry?: ApiRetryConfig;
   /** Injected for tests; defaults to a real timer that the signal can interrupt. */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts to keep up to date while polling (a long-running poll reports them before it returns). */
   counts?: IngestCounts;
+  /** Told of each retriable failure before its wait: the error, how many failures in a row, the wait. */
+  onRetry?: (retry: ApiRetry) => void;
 }
 
-const DEFAULT_RETRY = { baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 8 };
+export interface ApiRetry {
+  source: string;
+  error: KeytrailError;
+  failures: number;
+  delayMs: number;
+}
+
+const DEFAULT_RETRY = ApiRetryConfig.parse({});
 
 /**
  * Polls an API source with a durable cursor: each page is normalised, published and acknowledged by the
@@ -56,11 +66,13 @@ export async function pollApiSource(source: ApiSource, deps: IngestDeps, options
     } catch (error) {
       const coded = toKeytrailError(error, 'INGEST_SOURCE_UNREADABLE', `fetching from ${source.cursorName}`);
       failures += 1;
-      if (!coded.retriable || failures >= retry.maxAttempts) throw coded;
+      if (!coded.retriable || (retry.maxAttempts > 0 && failures >= retry.maxAttempts)) throw coded;
       // A service's own Retry-After (details.retryAfterMs) wins when it asks for longer than the backoff.
-      const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (failures - 1));
+      const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(failures - 1, 30));
       const retryAfterMs = typeof coded.details.retryAfterMs === 'number' ? coded.details.retryAfterMs : 0;
-      await wait(Math.max(backoffMs, retryAfterMs), options.signal);
+      const delayMs = Math.max(backoffMs, retryAfterMs);
+      options.onRetry?.({ source: source.cursorName, error: coded, failures, delayMs });
+      await wait(delayMs, options.signal);
       continue;
     }
     for (const item of page.items) publisher.add(item);

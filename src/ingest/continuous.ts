@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { KeytrailError } from '../core/errors.ts';
-import { pollApiSource, type ApiSource } from './api-poller.ts';
+import { pollApiSource, type ApiRetry, type ApiSource } from './api-poller.ts';
+import type { ApiRetryConfig } from './api-retry.ts';
 import { AppHttpIntakeConfig, AppTopicIntakeConfig } from './app/config.ts';
 import { createAppHttpIntake } from './app/http-intake.ts';
 import { createAppTopicIntake } from './app/topic-intake.ts';
@@ -61,6 +62,8 @@ export interface StartOptions {
   mode?: 'stream' | 'backfill';
   env?: NodeJS.ProcessEnv;
   wait?: Wait;
+  /** Told of each retriable failure of an API source (logged as a warning by `keytrail run`). */
+  onRetry?: (retry: ApiRetry) => void;
 }
 
 export interface RunningInputs {
@@ -100,15 +103,15 @@ export async function startContinuousInputs(input: ContinuousInputsConfig, deps:
   const { signal } = controller;
   const running: Running[] = [];
   const addresses: RunningInputs['addresses'] = {};
-  const poll = (source: ApiSource, pollIntervalMs: number): void => {
+  const poll = (source: ApiSource, { pollIntervalMs, retry }: { pollIntervalMs: number; retry: ApiRetryConfig }): void => {
     const counts = emptyCounts();
-    const done = pollApiSource(source, deps, { untilCaughtUp: backfill, signal, pollIntervalMs, wait: deps.wait, counts });
+    const done = pollApiSource(source, deps, { untilCaughtUp: backfill, signal, pollIntervalMs, retry, wait: deps.wait, counts, onRetry: deps.onRetry });
     running.push({ name: source.cursorName, counts: () => counts, done, close: source.close });
   };
   try {
-    for (const lookup of config.aws.lookup) poll(createCloudTrailLookupSource(lookup, { clock: deps.clock, wait: deps.wait }), lookup.pollIntervalMs);
-    for (const logging of config.gcp.logging) poll(createGcpLoggingSource(logging, { clock: deps.clock }), logging.pollIntervalMs);
-    for (const logs of config.azure.logs) poll(createAzureLogsSource(logs, { clock: deps.clock, credential: createReferencedTokenCredential(logs, deps.env) }), logs.pollIntervalMs);
+    for (const lookup of config.aws.lookup) poll(createCloudTrailLookupSource(lookup, { clock: deps.clock, wait: deps.wait }), lookup);
+    for (const logging of config.gcp.logging) poll(createGcpLoggingSource(logging, { clock: deps.clock }), logging);
+    for (const logs of config.azure.logs) poll(createAzureLogsSource(logs, { clock: deps.clock, credential: createReferencedTokenCredential(logs, deps.env) }), logs);
     for (const file of config.vault.file) {
       const follower = createVaultFileFollower(file, deps);
       running.push({ name: file.cursorName ?? `vault-file:${file.path}`, counts: () => follower.counts, done: follower.run({ signal }), close: follower.close });

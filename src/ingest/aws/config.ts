@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiRetryConfig } from '../api-retry.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -27,5 +28,7 @@ export const AwsLookupConfig = z.strictObject({
   /** A window never spans more than this, so catching up after downtime commits progress in steps. */
   maxWindowMs: z.int().min(MINUTE_MS).default(6 * 60 * MINUTE_MS),
   pollIntervalMs: z.int().min(1).default(MINUTE_MS),
+  /** Backoff and give-up for failed requests (api-poller.ts). */
+  retry: ApiRetryConfig.prefault({}),
 });
 export type AwsLookupConfig = z.input<typeof AwsLookupConfig>;
