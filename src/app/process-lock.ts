@@ -34,16 +34,6 @@ export function acquireProcessLock(path: string, what: string, hint: string): Pr
   return { release: () => db.close() };
 }
 
-/** Runs `work` holding the lock at `path`, released when it settles. */
-export async function withProcessLock<T>(path: string, what: string, hint: string, work: () => Promise<T>): Promise<T> {
-  const lock = acquireProcessLock(path, what, hint);
-  try {
-    return await work();
-  } finally {
-    lock.release();
-  }
-}
-
 /** The locks the stages of one process hold: the sealer's (one per chain) and this correlator instance's. */
 export function acquireStageLocks(dataDir: string, stages: readonly string[], instanceId: string): ProcessLock[] {
   const locks: ProcessLock[] = [];
