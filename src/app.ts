@@ -90,7 +90,7 @@ async function runStages(config: ParsedRunConfig, instanceId: string, options: R
   const runs = (stage: Stage): boolean => config.stages.includes(stage);
   const signing = runs('seal') ? loadSigning(config, env) : undefined;
   const topics = createTopicNames(config.topics);
-  const opened = openBus(config, clock, log);
+  const opened = openBus(config, clock, log, instanceId);
   const summary: RunSummary = { dataDir: config.dataDir, origin: config.origin, bus: opened.kind, stages: config.stages, inputs: [], sources: [] };
   log.info({ bus: opened.kind, stages: config.stages, once: config.once, topics }, 'run started');
   const ingestState = runs('ingest') ? openIngestState(dataDirPath(config.dataDir, 'ingest')) : undefined;

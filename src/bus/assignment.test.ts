@@ -27,4 +27,19 @@ describe('assignCopartitioned', () => {
     expect(assignment.get('c')).toEqual([]);
     expect(assignCopartitioned([], entries).size).toBe(0);
   });
+
+  it('orders members by the name they keep across sessions, so a member that rejoins gets its partitions back', () => {
+    const entries = partitions(['kms.events', 'app.events'], 4);
+    const names: Record<string, string> = { 'keytrail-aaa': 'host-2', 'keytrail-bbb': 'host-1' };
+    const first = assignCopartitioned(Object.keys(names), entries, (id) => names[id]!);
+    expect(first.get('keytrail-bbb')!.map((entry) => entry.partition)).toEqual([0, 0, 2, 2]);
+    // host-1 is evicted and rejoins: the broker gives it a new member id that now sorts first.
+    const rejoined: Record<string, string> = { 'keytrail-000': 'host-1', 'keytrail-aaa': 'host-2' };
+    const second = assignCopartitioned(Object.keys(rejoined), entries, (id) => rejoined[id]!);
+    expect(second.get('keytrail-000')).toEqual(first.get('keytrail-bbb'));
+    expect(second.get('keytrail-aaa')).toEqual(first.get('keytrail-aaa'));
+    // By member id alone, host-2's member would have lost its partitions to the rejoined host-1.
+    const byId = (ids: string[]) => assignCopartitioned(ids, entries).get('keytrail-aaa');
+    expect(byId(['keytrail-000', 'keytrail-aaa'])).not.toEqual(byId(['keytrail-aaa', 'keytrail-bbb']));
+  });
 });

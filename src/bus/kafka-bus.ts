@@ -22,7 +22,7 @@ export interface KafkaBus extends Bus {
  * partition with Kafka's own murmur2 partitioner, and consumers commit by hand only after the handler's
  * durable write (kafka-consume.ts).
  */
-export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; log?: KafkaBusLog } = {}): KafkaBus {
+export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; log?: KafkaBusLog; memberName?: string } = {}): KafkaBus {
   const parsed = KafkaBusConfig.safeParse(input);
   if (!parsed.success) throw schemaError('BUS_CONFIG_INVALID', 'invalid Kafka bus configuration', parsed.error);
   const config = parsed.data;
@@ -101,7 +101,7 @@ export function createKafkaBus(input: KafkaBusConfig, options: { clock?: Clock; 
     },
     async consume(consumeOptions) {
       await ensureTopics(consumeOptions.topics);
-      await consumeKafka({ client: createClient(), admin: await getAdmin(), config, options: consumeOptions, clock, log: options.log });
+      await consumeKafka({ client: createClient(), admin: await getAdmin(), config, options: consumeOptions, clock, log: options.log, memberName: options.memberName });
     },
     async close() {
       const clients = await Promise.allSettled([producer, admin].filter((client) => client !== undefined));

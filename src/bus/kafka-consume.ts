@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Batch, Consumer, KafkaMessage } from 'kafkajs';
 import { toKeytrailError } from '../core/errors.ts';
 import type { BusMessage, Clock, ConsumeOptions, TopicPartition } from '../core/ports.ts';
-import { copartitionedAssigner } from './kafka-assigner.ts';
+import { createCopartitionedAssigner } from './kafka-assigner.ts';
 import type { TrackedKafka } from './kafka-client.ts';
 import type { KafkaBusLog, ParsedKafkaBusConfig } from './kafka-config.ts';
 
@@ -14,6 +14,8 @@ export interface KafkaConsumeDeps {
   options: ConsumeOptions;
   clock: Clock;
   log?: KafkaBusLog;
+  /** This process's stable name in every group it joins (kafka-assigner.ts). */
+  memberName?: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function consumeKafka(deps: KafkaConsumeDeps): Promise<void> {
     });
     const consumer = kafka.consumer({
       groupId: options.group,
-      partitionAssigners: [copartitionedAssigner],
+      partitionAssigners: [createCopartitionedAssigner(deps.memberName)],
       sessionTimeout: config.sessionTimeoutMs,
       heartbeatInterval: Math.min(config.heartbeatIntervalMs, Math.floor(config.sessionTimeoutMs / 3)),
       maxWaitTimeInMs: config.fetchMaxWaitMs,
