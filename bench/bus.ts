@@ -14,8 +14,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createKafkaBus } from '../src/bus/kafka-bus.ts';
+import { silenceKafkajsTimeoutWarnings } from '../src/bus/kafkajs-warnings.ts';
 import { createSqliteBus } from '../src/bus/sqlite-bus.ts';
 import type { Bus, OutgoingMessage } from '../src/core/ports.ts';
+
+silenceKafkajsTimeoutWarnings();
 
 const SCRIPT = fileURLToPath(new URL('../scripts/kafka-broker.sh', import.meta.url));
 const PARTITIONS = 4;

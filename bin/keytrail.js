@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 // Node >= 22.18 runs the TypeScript sources directly (type stripping is on by default); this file only forwards to them.
+import { silenceKafkajsTimeoutWarnings } from '../src/bus/kafkajs-warnings.ts';
 import { main } from '../src/cli/main.ts';
 
-// kafkajs arms timers with negative delays, which Node 24 clamps to 1 ms and reports as TimeoutNegativeWarning; that
-// one is noise, every other process warning is still printed.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') process.stderr.write(`${warning.name}: ${warning.message}\n`);
-});
+silenceKafkajsTimeoutWarnings();
 
 // `keytrail query … | head` closes stdout early; that is the reader's choice, not an error.
 process.stdout.on('error', (error) => {
