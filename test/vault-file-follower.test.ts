@@ -1,6 +1,8 @@
 import { appendFileSync, copyFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KeytrailError } from '../src/core/errors.ts';
+import type { SourceRetry } from '../src/ingest/retry-policy.ts';
 import { createVaultFileFollower, type VaultFileFollower } from '../src/ingest/vault/follower.ts';
 import { loadVaultEntries, readLines, VAULT_FILES } from './helpers/fixtures.ts';
 import { createTestClock, openIngestEnv, readDeadLetters, readKmsEvents, type IngestEnv } from './helpers/ingest-env.ts';
@@ -226,5 +228,46 @@ describe('Vault file audit device follower', () => {
     await expect.poll(() => follower.counts.published, { timeout: 5_000, interval: 5 }).toBe(1);
     controller.abort();
     await running;
+  });
+
+  it('retries a batch the bus refused with its retry policy, reporting each retry, then gives up after maxAttempts', async () => {
+    const directory = tempDir();
+    writeFileSync(join(directory, 'audit.log'), pairs[0]!.request + pairs[0]!.response);
+    const env = openIngestEnv(directory);
+    let refusals = 2;
+    const flaky = {
+      ...env,
+      bus: {
+        ...env.bus,
+        publish: async (topic: string, messages: Parameters<typeof env.bus.publish>[1]) => {
+          if (refusals-- > 0) throw new KeytrailError('BUS_KAFKA_UNAVAILABLE', 'the broker went away');
+          await env.bus.publish(topic, messages);
+        },
+      },
+    };
+    const retries: SourceRetry[] = [];
+    const waits: number[] = [];
+    const follower = createVaultFileFollower(
+      { path: join(directory, 'audit.log'), pollIntervalMs: 10, retry: { baseDelayMs: 100, maxDelayMs: 150, maxAttempts: 3 } },
+      { ...flaky, wait: async (ms) => void waits.push(ms), onRetry: (retry) => retries.push(retry) },
+    );
+    opened.push({ env, follower });
+    const controller = new AbortController();
+    const running = follower.run({ signal: controller.signal });
+    await expect.poll(() => follower.counts.published, { timeout: 5_000, interval: 5 }).toBe(1);
+    controller.abort();
+    await running;
+    expect(retries.map(({ source, error, failures, delayMs }) => ({ source, code: error.code, failures, delayMs }))).toEqual([
+      { source: `vault-file:${join(directory, 'audit.log')}`, code: 'BUS_KAFKA_UNAVAILABLE', failures: 1, delayMs: 100 },
+      { source: `vault-file:${join(directory, 'audit.log')}`, code: 'BUS_KAFKA_UNAVAILABLE', failures: 2, delayMs: 150 },
+    ]);
+    expect(waits.slice(0, 2)).toEqual([100, 150]);
+    expect(await ids(env)).toEqual([pairs[0]!.id]);
+
+    // Three refusals in a row exhaust maxAttempts 3: the follower stops with the bus's error.
+    appendFileSync(join(directory, 'audit.log'), pairs[1]!.request + pairs[1]!.response);
+    refusals = 3;
+    await expect(follower.run({ signal: new AbortController().signal })).rejects.toMatchObject({ code: 'BUS_KAFKA_UNAVAILABLE' });
+    expect(retries).toHaveLength(4);
   });
 });

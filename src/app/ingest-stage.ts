@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ApiRetry } from '../ingest/api-poller.ts';
+import type { SourceRetry } from '../ingest/retry-policy.ts';
 import { countContinuousInputs, startContinuousInputs, type ParsedContinuousInputs, type RunningInputs } from '../ingest/continuous.ts';
 import { ingestFile, type IngestCounts } from '../ingest/ingest-file.ts';
 import type { IngestDeps } from '../ingest/publisher.ts';
@@ -42,7 +42,7 @@ export async function startSources(
   log: Logger,
 ): Promise<RunningInputs | undefined> {
   if (countContinuousInputs(sources) === 0) return undefined;
-  const onRetry = ({ source, error, failures, delayMs }: ApiRetry): void =>
+  const onRetry = ({ source, error, failures, delayMs }: SourceRetry): void =>
     log.warn({ stage: 'ingest', source, code: error.code, failures, delayMs }, `${source}: ${error.message}; retrying in ${delayMs} ms (failure ${failures} in a row)`);
   const running = await startContinuousInputs(sources, { ...deps, mode, onRetry });
   for (const name of running.names) {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
-import { ApiRetryConfig } from './api-retry.ts';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy, type SourceRetry } from './retry-policy.ts';
 import type { ReadItem } from './read-json.ts';
 import { createBatchPublisher, emptyCounts, type IngestCounts, type IngestDeps } from './publisher.ts';
 import type { IngestSource } from './source.ts';
@@ -28,24 +28,15 @@ export interface PollOptions {
   untilCaughtUp: boolean;
   signal?: AbortSignal;
   pollIntervalMs?: number;
-  /** Backoff for retriable failures (ApiRetryConfig); the defaults when absent. */
-  retry?: ApiRetryConfig;
+  /** Backoff for retriable failures (retry-policy.ts); the defaults when absent. */
+  retry?: RetryPolicy;
   /** Injected for tests; defaults to a real timer that the signal can interrupt. */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Counts to keep up to date while polling (a long-running poll reports them before it returns). */
   counts?: IngestCounts;
   /** Told of each retriable failure before its wait: the error, how many failures in a row, the wait. */
-  onRetry?: (retry: ApiRetry) => void;
+  onRetry?: (retry: SourceRetry) => void;
 }
-
-export interface ApiRetry {
-  source: string;
-  error: KeytrailError;
-  failures: number;
-  delayMs: number;
-}
-
-const DEFAULT_RETRY = ApiRetryConfig.parse({});
 
 /**
  * Polls an API source with a durable cursor: each page is normalised, published and acknowledged by the
@@ -56,7 +47,7 @@ export async function pollApiSource(source: ApiSource, deps: IngestDeps, options
   const counts = options.counts ?? emptyCounts();
   const publisher = createBatchPublisher({ ...source, readFile: unsupportedReadFile }, source.cursorName, deps, counts);
   const wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   let failures = 0;
   while (options.signal?.aborted !== true) {
     let page: ApiPage;
@@ -66,11 +57,8 @@ export async function pollApiSource(source: ApiSource, deps: IngestDeps, options
     } catch (error) {
       const coded = toKeytrailError(error, 'INGEST_SOURCE_UNREADABLE', `fetching from ${source.cursorName}`);
       failures += 1;
-      if (!coded.retriable || (retry.maxAttempts > 0 && failures >= retry.maxAttempts)) throw coded;
-      // A service's own Retry-After (details.retryAfterMs) wins when it asks for longer than the backoff.
-      const backoffMs = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(failures - 1, 30));
-      const retryAfterMs = typeof coded.details.retryAfterMs === 'number' ? coded.details.retryAfterMs : 0;
-      const delayMs = Math.max(backoffMs, retryAfterMs);
+      const delayMs = retryDelayMs(retry, coded, failures);
+      if (delayMs === undefined) throw coded;
       options.onRetry?.({ source: source.cursorName, error: coded, failures, delayMs });
       await wait(delayMs, options.signal);
       continue;

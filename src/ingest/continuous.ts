@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KeytrailError } from '../core/errors.ts';
-import { pollApiSource, type ApiRetry, type ApiSource } from './api-poller.ts';
-import type { ApiRetryConfig } from './api-retry.ts';
+import { pollApiSource, type ApiSource } from './api-poller.ts';
+import type { RetryPolicy, SourceRetry } from './retry-policy.ts';
 import { AppHttpIntakeConfig, AppTopicIntakeConfig } from './app/config.ts';
 import { createAppHttpIntake } from './app/http-intake.ts';
 import { createAppTopicIntake } from './app/topic-intake.ts';
@@ -62,8 +62,8 @@ export interface StartOptions {
   mode?: 'stream' | 'backfill';
   env?: NodeJS.ProcessEnv;
   wait?: Wait;
-  /** Told of each retriable failure of an API source (logged as a warning by `keytrail run`). */
-  onRetry?: (retry: ApiRetry) => void;
+  /** Told of each retriable failure of a polling source (logged as a warning by `keytrail run`). */
+  onRetry?: (retry: SourceRetry) => void;
 }
 
 export interface RunningInputs {
@@ -103,7 +103,7 @@ export async function startContinuousInputs(input: ContinuousInputsConfig, deps:
   const { signal } = controller;
   const running: Running[] = [];
   const addresses: RunningInputs['addresses'] = {};
-  const poll = (source: ApiSource, { pollIntervalMs, retry }: { pollIntervalMs: number; retry: ApiRetryConfig }): void => {
+  const poll = (source: ApiSource, { pollIntervalMs, retry }: { pollIntervalMs: number; retry: RetryPolicy }): void => {
     const counts = emptyCounts();
     const done = pollApiSource(source, deps, { untilCaughtUp: backfill, signal, pollIntervalMs, retry, wait: deps.wait, counts, onRetry: deps.onRetry });
     running.push({ name: source.cursorName, counts: () => counts, done, close: source.close });

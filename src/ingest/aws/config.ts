@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRetryConfig } from '../api-retry.ts';
+import { RetryPolicy } from '../retry-policy.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -29,6 +29,6 @@ export const AwsLookupConfig = z.strictObject({
   maxWindowMs: z.int().min(MINUTE_MS).default(6 * 60 * MINUTE_MS),
   pollIntervalMs: z.int().min(1).default(MINUTE_MS),
   /** Backoff and give-up for failed requests (api-poller.ts). */
-  retry: ApiRetryConfig.prefault({}),
+  retry: RetryPolicy.prefault({}),
 });
 export type AwsLookupConfig = z.input<typeof AwsLookupConfig>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRetryConfig } from '../api-retry.ts';
+import { RetryPolicy } from '../retry-policy.ts';
 import { schemaError } from '../../core/schema-error.ts';
 
 const Duration = z.int().positive();
@@ -28,7 +28,7 @@ export const AzureLogsInputConfig = z
     maxLatenessMs: Duration.default(3 * 24 * 60 * 60_000).describe('How far TimeGenerated may precede ingestion and still be read (Azure Monitor rewrites TimeGenerated older than 2 days)'),
     serverTimeoutSeconds: z.int().min(1).max(600).default(180),
     pollIntervalMs: Duration.default(60_000),
-    retry: ApiRetryConfig.prefault({}).describe('Backoff and give-up for failed requests'),
+    retry: RetryPolicy.prefault({}).describe('Backoff and give-up for failed requests'),
   })
   .describe('Azure Key Vault AuditEvent through Log Analytics');
 export type AzureLogsInputConfig = z.output<typeof AzureLogsInputConfig>;

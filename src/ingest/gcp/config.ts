@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRetryConfig } from '../api-retry.ts';
+import { RetryPolicy } from '../retry-policy.ts';
 import { schemaError } from '../../core/schema-error.ts';
 
 const Duration = z.int().positive();
@@ -31,7 +31,7 @@ export const GcpLoggingInputConfig = z
     pageTokenMaxAgeMs: Duration.max(23 * 60 * 60_000).default(60 * 60_000).describe('A page token older than this is not used; the window is re-queried from the cursor (tokens expire after 24 h)'),
     requestTimeoutMs: Duration.default(60_000),
     pollIntervalMs: Duration.default(60_000),
-    retry: ApiRetryConfig.prefault({}).describe('Backoff and give-up for failed requests'),
+    retry: RetryPolicy.prefault({}).describe('Backoff and give-up for failed requests'),
   })
   .describe('Google Cloud Audit Logs through Cloud Logging entries.list');
 export type GcpLoggingInputConfig = z.output<typeof GcpLoggingInputConfig>;

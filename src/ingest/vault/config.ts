@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RetryPolicy } from '../retry-policy.ts';
 
 const pairing = {
   /** A request entry whose response entry has not arrived after this long is published on its own. */
@@ -22,6 +23,8 @@ export const VaultFileFollowConfig = z.strictObject({
   /** Where to start a file keytrail has never read: from its first line, or only new lines. */
   startAt: z.enum(['beginning', 'end']).default('beginning'),
   readChunkBytes: z.int().min(4096).default(1024 * 1024),
+  /** Backoff and give-up when the file cannot be read or a batch cannot be published (retry-policy.ts). */
+  retry: RetryPolicy.prefault({}),
   ...pairing,
 });
 export type VaultFileFollowConfig = z.input<typeof VaultFileFollowConfig>;

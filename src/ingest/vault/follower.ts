@@ -3,6 +3,7 @@ import { KeytrailError, toKeytrailError } from '../../core/errors.ts';
 import { createLineBuffer, parseJsonLine } from '../line-buffer.ts';
 import { createBatchPublisher, emptyCounts, type BatchPublisher, type IngestCounts, type IngestDeps } from '../publisher.ts';
 import { realWait, type Wait } from '../rate-limiter.ts';
+import { retryDelayMs, type SourceRetry } from '../retry-policy.ts';
 import type { ReadItem } from '../read-json.ts';
 import { VaultFileFollowConfig } from './config.ts';
 import { findFileByInode, HEAD_BYTES, headHash, parseFollowCursor, type FollowCursor } from './follow-cursor.ts';
@@ -45,7 +46,7 @@ interface OpenFile {
  * by the size dropping below the offset or the first bytes changing. Restarting resumes from the stored
  * inode and offset, finding a rotated file by its inode in the same directory.
  */
-export function createVaultFileFollower(input: VaultFileFollowConfig, deps: IngestDeps & { wait?: Wait }): VaultFileFollower {
+export function createVaultFileFollower(input: VaultFileFollowConfig, deps: IngestDeps & { wait?: Wait; onRetry?: (retry: SourceRetry) => void }): VaultFileFollower {
   const config = VaultFileFollowConfig.parse(input);
   const name = config.cursorName ?? `vault-file:${config.path}`;
   const wait = deps.wait ?? realWait;
@@ -202,9 +203,12 @@ export function createVaultFileFollower(input: VaultFileFollowConfig, deps: Inge
           await this.pollOnce();
           failures = 0;
         } catch (error) {
-          if (!(error instanceof KeytrailError) || !error.retriable || failures >= 8) throw error;
+          if (!(error instanceof KeytrailError)) throw error;
           failures += 1;
-          await wait(Math.min(30_000, config.pollIntervalMs * 2 ** failures), signal);
+          const delayMs = retryDelayMs(config.retry, error, failures);
+          if (delayMs === undefined) throw error;
+          deps.onRetry?.({ source: name, error, failures, delayMs });
+          await wait(delayMs, signal);
           continue;
         }
         await wait(config.pollIntervalMs, signal);
