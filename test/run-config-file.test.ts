@@ -98,6 +98,9 @@ describe('keytrail run --config: the configuration file', () => {
       inputs: [{ source: 'app', path: '/from/flag/events.ndjson' }],
       export: { to: '/from/file/worm', schedule: { everyMs: 60_000, everyEntries: 500 } },
     });
+    // The file says once: true; --no-once runs the same configuration as a stream.
+    expect(parseRunCommand(runCommand, ['--config', path, '--no-once'], {}).config.once).toBe(false);
+    expect(() => parseRunCommand(runCommand, ['--config', path, '--no-data-dir'], {})).toThrow(/^Unknown option '--no-data-dir'/);
     expect(parseRunCommand(runCommand, ['--config', path], { KEYTRAIL_DATA_DIR: '/from/env', KEYTRAIL_KAFKA_BROKERS: 'env-broker:9092' }).config).toMatchObject({ dataDir: '/from/env', instanceId: 'from-file', kafka: { brokers: ['env-broker:9092'], partitions: 8 } });
   });
 

@@ -19,10 +19,13 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** node:util parseArgs in strict mode, with its errors turned into CLI_USAGE. */
+/**
+ * node:util parseArgs in strict mode, with its errors turned into CLI_USAGE. Boolean flags take a `--no-`
+ * form, so a flag can switch off what a configuration file switched on (`--no-once`).
+ */
 export function parseCommandArgs<T extends Options>(command: Command, argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals, strict: true, allowNegative: true });
   } catch (error) {
     throw new KeytrailError('CLI_USAGE', `${(error as Error).message}\nusage: ${command.usage}`);
   }

@@ -56,7 +56,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline (or some stages) over Kafka or the embedded bus, with its sources; --once backfills and exits',
   usage:
-    'keytrail run [--config FILE] --data-dir DIR [--once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--instance-id ID] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
+    'keytrail run [--config FILE] --data-dir DIR [--once|--no-once] [--input SOURCE:PATH]... [--stages ingest,correlate,seal] [--brokers HOST:PORT,...] [--partitions N] [--origin NAME] [--signer-key FILE] [--topic-prefix P] [--log-level LEVEL] [--instance-id ID] [--export-to DIR|s3://BUCKET/PREFIX [--export-config FILE] [--export-every-entries N] [--export-every-ms N]] [--json]',
   async run(argv, io) {
     const { config, json } = parseRunCommand(this, argv, io.env);
     const controller = new AbortController();
