@@ -1,23 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExportReport } from '../src/export/export-bundles.ts';
 import { verifyPath } from '../src/verify/data-dir.ts';
 import { REPO_ROOT, runCli } from './helpers/cli.ts';
-import { lsattrImmutable, removeWormDirectory, sealMore } from './helpers/export-env.ts';
+import { lsattrImmutable, useWormDestinations, sealMore } from './helpers/export-env.ts';
 import { sealLog } from './helpers/sealed-log.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
-const destinations: string[] = [];
-afterEach(() => destinations.splice(0).forEach(removeWormDirectory));
-
-function destination(): string {
-  const dir = join(tempDir(), 'worm');
-  destinations.push(dir);
-  return dir;
-}
+const destination = useWormDestinations(tempDir);
 
 const BIN = join(REPO_ROOT, 'bin', 'keytrail.js');
 

@@ -1,23 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/core/hash.ts';
 import type { BundleManifest } from '../src/core/schemas/bundle-manifest.ts';
 import type { ChainReport } from '../src/verify/chain-report.ts';
 import { verifyPath } from '../src/verify/data-dir.ts';
-import { EXPORT_TIME, exportLog, failAfter, lsattrImmutable, removeWormDirectory, sealMore } from './helpers/export-env.ts';
+import { EXPORT_TIME, exportLog, failAfter, lsattrImmutable, useWormDestinations, sealMore } from './helpers/export-env.ts';
 import { sealLog } from './helpers/sealed-log.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
-const destinations: string[] = [];
-afterEach(() => destinations.splice(0).forEach(removeWormDirectory));
-
-function destination(): string {
-  const dir = join(tempDir(), 'worm');
-  destinations.push(dir);
-  return dir;
-}
+const destination = useWormDestinations(tempDir);
 
 const readManifest = (dir: string): BundleManifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
 

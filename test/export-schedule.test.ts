@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runBackfill } from '../src/app.ts';
 import { listDemoInputs } from '../src/cli/demo.ts';
 import { dataDirPath } from '../src/core/data-dir.ts';
@@ -9,20 +9,13 @@ import { isExportDue, startExportSchedule } from '../src/export/schedule.ts';
 import { openChainReader } from '../src/seal/chain-reader.ts';
 import { verifyPath } from '../src/verify/data-dir.ts';
 import { runCli } from './helpers/cli.ts';
-import { removeWormDirectory, sealMore } from './helpers/export-env.ts';
+import { useWormDestinations, sealMore } from './helpers/export-env.ts';
 import { createManualClock } from './helpers/records.ts';
 import { sealLog } from './helpers/sealed-log.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
-const destinations: string[] = [];
-afterEach(() => destinations.splice(0).forEach(removeWormDirectory));
-
-function destination(): string {
-  const dir = join(tempDir(), 'worm');
-  destinations.push(dir);
-  return dir;
-}
+const destination = useWormDestinations(tempDir);
 
 const bundlesIn = (dir: string): string[] => readdirSync(dir).filter((name) => name.startsWith('bundle-')).sort();
 

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { existsSync, rmSync } from 'node:fs';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
@@ -81,6 +83,17 @@ export function removeWormDirectory(dir: string): void {
   if (!existsSync(dir)) return;
   spawnSync('chattr', ['-R', '-i', dir], { stdio: 'ignore' });
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A fresh local export destination per call (`worm` in a test directory), cleared of its immutable bits after each test. */
+export function useWormDestinations(tempDir: () => string): () => string {
+  const destinations: string[] = [];
+  afterEach(() => destinations.splice(0).forEach(removeWormDirectory));
+  return () => {
+    const dir = join(tempDir(), 'worm');
+    destinations.push(dir);
+    return dir;
+  };
 }
 
 export function lsattrImmutable(path: string): boolean {
