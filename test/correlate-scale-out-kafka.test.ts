@@ -1,30 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { createKafkaBus, type KafkaBus } from '../src/bus/kafka-bus.ts';
 import { createTopicNames, listTopics } from '../src/bus/topics.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
 import type { AttributedRecord } from '../src/core/schemas/record.ts';
-import { generateRawDeliveries, windowsFromConfig } from './scenario/generate.ts';
 import { runCorrelatorInstances } from './scenario/instances.ts';
-import { ingestToDeliveries, publishDeliveries, type Delivery } from './scenario/pipeline.ts';
-import { scenarioConfig } from './scenario/run-once.ts';
+import { publishDeliveries } from './scenario/pipeline.ts';
 import { scoreRecords } from './scenario/score.ts';
-import { createTruth } from './scenario/truth.ts';
-import { useSuiteTempDir, useTempDirs } from './helpers/temp-dir.ts';
+import { useScenarioDeliveries } from './scenario/suite.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 const PARTITIONS = 3;
-const config = scenarioConfig();
-const truth = createTruth();
-const suiteDir = useSuiteTempDir();
-const deliveries: Delivery[] = [];
-
-// The scenario's raw records through the ingest path once; every run below publishes the same messages.
-beforeAll(async () => {
-  const raw = generateRawDeliveries({ seed: 78, events: 6_000, windows: windowsFromConfig(config), truth });
-  for await (const delivery of ingestToDeliveries(raw, { topics: createTopicNames(), directory: suiteDir(), truth })) deliveries.push(delivery);
-});
+const { config, truth, deliveries } = useScenarioDeliveries({ seed: 78, events: 6_000 });
 
 /**
  * The scenario on a real broker: a fresh topic prefix with 3 partitions per topic, `instances` correlators

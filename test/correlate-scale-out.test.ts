@@ -1,29 +1,18 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteBus } from '../src/bus/sqlite-bus.ts';
 import { createTopicNames } from '../src/bus/topics.ts';
 import { canonicalBytes } from '../src/core/canonical-json.ts';
 import type { AttributedRecord } from '../src/core/schemas/record.ts';
-import { generateRawDeliveries, windowsFromConfig } from './scenario/generate.ts';
 import { assignPartitions, runCorrelatorInstances } from './scenario/instances.ts';
-import { ingestToDeliveries, publishDeliveries, type Delivery } from './scenario/pipeline.ts';
-import { scenarioConfig } from './scenario/run-once.ts';
+import { publishDeliveries } from './scenario/pipeline.ts';
 import { scoreRecords } from './scenario/score.ts';
-import { createTruth } from './scenario/truth.ts';
-import { useSuiteTempDir, useTempDirs } from './helpers/temp-dir.ts';
+import { useScenarioDeliveries } from './scenario/suite.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 const PARTITIONS = 3;
-const config = scenarioConfig();
-const truth = createTruth();
-const suiteDir = useSuiteTempDir();
-const deliveries: Delivery[] = [];
-
-// The scenario's raw records through the ingest path once; every run below publishes the same messages.
-beforeAll(async () => {
-  const raw = generateRawDeliveries({ seed: 77, events: 15_000, windows: windowsFromConfig(config), truth });
-  for await (const delivery of ingestToDeliveries(raw, { topics: createTopicNames(), directory: suiteDir(), truth })) deliveries.push(delivery);
-});
+const { config, truth, deliveries } = useScenarioDeliveries({ seed: 77, events: 15_000 });
 
 /** Publishes the scenario to a fresh 3-partition embedded bus and runs `instances` correlators on it. */
 async function correlate(instances: number, sharedState: boolean): Promise<AttributedRecord[]> {
