@@ -15,6 +15,9 @@ export type ReadItem =
 /** Splits one parsed document into the records it holds (e.g. CloudTrail's {"Records": [...]}). */
 export type Unwrap = (document: unknown) => { items: unknown[]; pointer: (index: number) => string } | undefined;
 
+/** A top-level JSON array holds one record per element. */
+export const unwrapJsonArray: Unwrap = (document) => (Array.isArray(document) ? { items: document as unknown[], pointer: (index) => `/${index}` } : undefined);
+
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**

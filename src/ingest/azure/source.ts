@@ -1,4 +1,4 @@
-import { readJsonFile, type Unwrap } from '../read-json.ts';
+import { readJsonFile, unwrapJsonArray, type Unwrap } from '../read-json.ts';
 import type { IngestSource } from '../source.ts';
 import { normaliseAzureRecord } from './normalise.ts';
 
@@ -14,7 +14,7 @@ interface QueryTable {
  * or a saved query response `{"tables": [{columns, rows}]}` whose rows become objects keyed by column.
  */
 export const unwrapAzureDocument: Unwrap = (document) => {
-  if (Array.isArray(document)) return { items: document as unknown[], pointer: (index) => `/${index}` };
+  if (Array.isArray(document)) return unwrapJsonArray(document);
   if (typeof document !== 'object' || document === null) return undefined;
   const container = document as { records?: unknown; value?: unknown; tables?: unknown };
   if (Array.isArray(container.records)) return { items: container.records as unknown[], pointer: (index) => `/records/${index}` };

@@ -1,4 +1,4 @@
-import { readJsonFile, type Unwrap } from '../read-json.ts';
+import { readJsonFile, unwrapJsonArray } from '../read-json.ts';
 import type { IngestSource } from '../source.ts';
 import { normaliseGcpEntry } from './normalise.ts';
 
@@ -6,13 +6,10 @@ import { normaliseGcpEntry } from './normalise.ts';
  * Exported entries: `gcloud logging read --format=json` writes one JSON array, Cloud Storage sinks write
  * one entry per line (NDJSON), and a single entry may stand alone.
  */
-const unwrapEntries: Unwrap = (document) =>
-  Array.isArray(document) ? { items: document as unknown[], pointer: (index) => `/${index}` } : undefined;
-
 export const gcpAuditLogSource: IngestSource = {
   name: 'gcp',
   namespace: 'gcp',
   stream: 'kms',
-  readFile: (path) => readJsonFile(path, unwrapEntries),
+  readFile: (path) => readJsonFile(path, unwrapJsonArray),
   normalise: normaliseGcpEntry,
 };
