@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { KeytrailError } from '../core/errors.ts';
 import type { ChainReader } from '../core/ports.ts';
 import { segmentPath } from '../core/schemas/bundle-manifest.ts';
 
@@ -25,14 +26,14 @@ export function* buildSegments(reader: ChainReader, firstSeq: number, endSeq: nu
     let bytes = 0;
     let next = from;
     for (const entry of reader.entries(from, Math.min(endSeq, from + limits.maxEntries))) {
-      if (entry.seq !== next) throw new Error(`the chain store returned seq ${entry.seq} where ${next} was due`);
+      if (entry.seq !== next) throw new KeytrailError('SEAL_STORE_CORRUPT', `the chain store returned seq ${entry.seq} where ${next} was due`);
       parts.push(entry.bytes, NEWLINE);
       hash.update(entry.bytes).update(NEWLINE);
       bytes += entry.bytes.length + 1;
       next += 1;
       if (bytes >= limits.maxBytes) break;
     }
-    if (next === from) throw new Error(`the chain store holds no entry ${from} below ${endSeq}`);
+    if (next === from) throw new KeytrailError('SEAL_STORE_CORRUPT', `the chain store holds no entry ${from} below ${endSeq}`);
     yield { path: segmentPath(from), firstSeq: from, entries: next - from, data: Buffer.concat(parts, bytes), sha256: hash.digest('hex') };
     from = next;
   }

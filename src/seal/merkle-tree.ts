@@ -1,5 +1,5 @@
-import { hashChildren } from '../core/merkle-hash.ts';
-import { EMPTY_TREE_ROOT } from '../core/merkle-hash.ts';
+import { KeytrailError } from '../core/errors.ts';
+import { EMPTY_TREE_ROOT, hashChildren } from '../core/merkle-hash.ts';
 
 /**
  * RFC 6962 tree kept as stored nodes: node (level, index) is the root of the perfect subtree over
@@ -63,6 +63,6 @@ export function rootAt(size: number, nodes: NodeReader): Buffer {
 
 export function requireNode(nodes: NodeReader, level: number, index: number): Buffer {
   const hash = nodes.get(level, index);
-  if (hash === undefined) throw new RangeError(`tree node (${level}, ${index}) is missing`);
+  if (hash === undefined) throw new KeytrailError('SEAL_STORE_CORRUPT', `the chain store has no tree node (${level}, ${index}), which its entries imply`, { details: { level, index } });
   return hash;
 }
