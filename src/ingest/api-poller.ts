@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KeytrailError, toKeytrailError } from '../core/errors.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy, type SourceRetry } from './retry-policy.ts';
 import type { ReadItem } from './read-json.ts';
+import { realWait, type Wait } from './rate-limiter.ts';
 import { createBatchPublisher, emptyCounts, type IngestCounts, type IngestDeps } from './publisher.ts';
 import type { IngestSource } from './source.ts';
 
@@ -31,7 +31,7 @@ export interface PollOptions {
   /** Backoff for retriable failures (retry-policy.ts); the defaults when absent. */
   retry?: RetryPolicy;
   /** Injected for tests; defaults to a real timer that the signal can interrupt. */
-  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  wait?: Wait;
   /** Counts to keep up to date while polling (a long-running poll reports them before it returns). */
   counts?: IngestCounts;
   /** Told of each retriable failure before its wait: the error, how many failures in a row, the wait. */
@@ -46,7 +46,7 @@ export interface PollOptions {
 export async function pollApiSource(source: ApiSource, deps: IngestDeps, options: PollOptions): Promise<IngestCounts> {
   const counts = options.counts ?? emptyCounts();
   const publisher = createBatchPublisher({ ...source, readFile: unsupportedReadFile }, source.cursorName, deps, counts);
-  const wait = options.wait ?? ((ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined));
+  const wait = options.wait ?? realWait;
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   let failures = 0;
   while (options.signal?.aborted !== true) {
