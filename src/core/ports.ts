@@ -124,10 +124,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** Counts a component keeps, in the spirit of received/sent/errored/discarded. */
-export type Counters = Record<string, number>;
-
-export function increment(counters: Counters, name: string, by = 1): void {
-  counters[name] = (counters[name] ?? 0) + by;
-}

@@ -62,11 +62,6 @@ export function isWeakKey(key: string): boolean {
   return key.startsWith('cid:');
 }
 
-/** True when the app event has no key an exact match could use (the heuristic's and the plain close's case). */
-export function isKeylessApp(event: AppEvent): boolean {
-  return event.cacheHit !== true && appJoinKeys(event).length === 0;
-}
-
 const OPERATIONS = new Set<string>(Operation.options);
 
 /** "Decrypt", "GenerateDataKey", "generate_data_key" → the normalised operation; other words stay as they are. */

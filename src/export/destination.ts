@@ -17,7 +17,3 @@ export function parseDestination(to: string): Destination {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new KeytrailError('EXPORT_DESTINATION_INVALID', `${to}: ${JSON.stringify(bucket)} is not an S3 bucket name`);
   return { kind: 's3', bucket, prefix };
 }
-
-export function describeDestination(destination: Destination): string {
-  return destination.kind === 'local' ? destination.dir : `s3://${destination.bucket}${destination.prefix === '' ? '' : `/${destination.prefix}`}`;
-}
